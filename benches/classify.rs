@@ -1,0 +1,2 @@
+//! Placeholder replaced by the classifier benchmark.
+fn main() {}

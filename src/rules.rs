@@ -1,0 +1,358 @@
+//! Tier rules: data that maps what is known about a ticket (channel, marketplace,
+//! risk categories found, system events) to a [`RiskTier`]. Evaluated in order; the
+//! first rule that matches wins.
+
+use serde::{Deserialize, Serialize};
+
+use crate::risk::{CategorySet, RiskCategory, RiskTier};
+use crate::ticket::{Channel, Marketplace, MessageKind};
+
+/// What a rule can look at: the facts known about a ticket at one point in time.
+///
+/// ```
+/// use odr_guard::{CategorySet, Channel, Facts, MessageKind, RiskCategory};
+///
+/// let facts = Facts::new(&Channel::Shopify)
+///     .with_categories(CategorySet::from([RiskCategory::Refund]))
+///     .with_event(MessageKind::ChargebackFiled);
+/// assert!(facts.has_event(MessageKind::ChargebackFiled));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Facts<'a> {
+    channel: &'a Channel,
+    categories: CategorySet,
+    events: u16,
+}
+
+impl<'a> Facts<'a> {
+    /// Facts about a ticket on `channel`, with no categories or events yet.
+    pub const fn new(channel: &'a Channel) -> Facts<'a> {
+        Facts {
+            channel,
+            categories: CategorySet::new(),
+            events: 0,
+        }
+    }
+
+    /// Adds risk categories found in the buyer's words.
+    #[must_use]
+    pub const fn with_categories(mut self, categories: CategorySet) -> Facts<'a> {
+        self.categories = self.categories.union(categories);
+        self
+    }
+
+    /// Records that an event of this kind happened.
+    #[must_use]
+    pub const fn with_event(mut self, kind: MessageKind) -> Facts<'a> {
+        self.events |= 1 << kind as u16;
+        self
+    }
+
+    /// The channel.
+    pub const fn channel(&self) -> &'a Channel {
+        self.channel
+    }
+
+    /// The categories found so far.
+    pub const fn categories(&self) -> CategorySet {
+        self.categories
+    }
+
+    /// Whether an event of this kind happened.
+    pub const fn has_event(&self, kind: MessageKind) -> bool {
+        self.events & (1 << kind as u16) != 0
+    }
+}
+
+/// One rule: if every condition given holds, the ticket gets `tier`.
+///
+/// Conditions left empty do not constrain. `categories` and `events` match when the
+/// ticket has *any* of those listed.
+///
+/// ```
+/// use odr_guard::{CategorySet, Channel, Facts, RiskCategory, RiskTier, Rule};
+///
+/// let rule = Rule::new("shopify_refund", RiskTier::Loyalty)
+///     .channels(["shopify"])
+///     .categories([RiskCategory::Refund, RiskCategory::ReturnExchange]);
+/// let refund = Facts::new(&Channel::Shopify)
+///     .with_categories(CategorySet::from([RiskCategory::Refund]));
+/// assert!(rule.matches(&refund));
+/// assert!(!rule.matches(&Facts::new(&Channel::Shopify)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Rule {
+    /// A name, shown in explanations.
+    pub name: String,
+    /// The tier given when the rule matches.
+    pub tier: RiskTier,
+    /// Channel names (`amazon`, `shopify`, ...); empty: any channel.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<String>,
+    /// Amazon marketplaces; empty: any (and non-Amazon channels too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marketplaces: Vec<Marketplace>,
+    /// Risk categories, any of which must be present; empty: no constraint.
+    #[serde(default, skip_serializing_if = "no_categories")]
+    pub categories: CategorySet,
+    /// Event kinds, any of which must have happened; empty: no constraint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<MessageKind>,
+}
+
+fn no_categories(set: &CategorySet) -> bool {
+    set.is_empty()
+}
+
+impl Rule {
+    /// A rule that matches everything and gives `tier`.
+    pub fn new(name: impl Into<String>, tier: RiskTier) -> Rule {
+        Rule {
+            name: name.into(),
+            tier,
+            channels: Vec::new(),
+            marketplaces: Vec::new(),
+            categories: CategorySet::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Restricts the rule to these channel names.
+    #[must_use]
+    pub fn channels<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Rule {
+        self.channels = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Restricts the rule to these Amazon marketplaces.
+    #[must_use]
+    pub fn marketplaces<I: IntoIterator<Item = Marketplace>>(mut self, ms: I) -> Rule {
+        self.marketplaces = ms.into_iter().collect();
+        self
+    }
+
+    /// Requires any of these categories.
+    #[must_use]
+    pub fn categories<I: IntoIterator<Item = RiskCategory>>(mut self, cs: I) -> Rule {
+        self.categories = cs.into_iter().collect();
+        self
+    }
+
+    /// Requires any of these events.
+    #[must_use]
+    pub fn events<I: IntoIterator<Item = MessageKind>>(mut self, ks: I) -> Rule {
+        self.events = ks.into_iter().collect();
+        self
+    }
+
+    /// Whether every condition of the rule holds for `facts`.
+    pub fn matches(&self, facts: &Facts<'_>) -> bool {
+        let channel = facts.channel();
+        (self.channels.is_empty() || self.channels.iter().any(|c| c == channel.name()))
+            && (self.marketplaces.is_empty()
+                || channel
+                    .marketplace()
+                    .is_some_and(|m| self.marketplaces.contains(&m)))
+            && (self.categories.is_empty() || self.categories.intersects(facts.categories()))
+            && (self.events.is_empty() || self.events.iter().any(|k| facts.has_event(*k)))
+    }
+}
+
+/// An ordered list of [`Rule`]s with a fallback tier. The first matching rule wins.
+///
+/// [`RuleSet::default`] is the seed table: on Amazon, claims, chargebacks and legal
+/// threats (or a claim or chargeback event) are `odr_critical`; damage, loss, wrong
+/// items, negative feedback and order status are `odr_high`; any other Amazon message
+/// is `compliance`. On Shopify, refunds, returns and any defect are `loyalty`; the
+/// rest of Shopify and every other channel is `low`.
+///
+/// ```
+/// use odr_guard::{CategorySet, Channel, Facts, RiskCategory, RiskTier, RuleSet};
+///
+/// let rules = RuleSet::default();
+/// let amazon = Channel::Amazon { marketplace: None };
+/// let lost = Facts::new(&amazon).with_categories(CategorySet::from([RiskCategory::Lost]));
+/// assert_eq!(rules.tier(&lost).0, RiskTier::OdrHigh);
+/// assert_eq!(rules.tier(&Facts::new(&amazon)).0, RiskTier::Compliance);
+/// assert_eq!(rules.tier(&Facts::new(&Channel::Instagram)).0, RiskTier::Low);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    /// The rules, in evaluation order.
+    pub rules: Vec<Rule>,
+    /// The tier when no rule matches.
+    pub fallback: RiskTier,
+}
+
+impl RuleSet {
+    /// The tier for `facts` and the rule that gave it (`None`: the fallback).
+    pub fn tier(&self, facts: &Facts<'_>) -> (RiskTier, Option<&Rule>) {
+        match self.rules.iter().find(|r| r.matches(facts)) {
+            Some(rule) => (rule.tier, Some(rule)),
+            None => (self.fallback, None),
+        }
+    }
+}
+
+impl Default for RuleSet {
+    fn default() -> Self {
+        use MessageKind as K;
+        use RiskCategory as C;
+        const DEFECTS: [C; 5] = [
+            C::Damaged,
+            C::Lost,
+            C::WrongItem,
+            C::NegativeFeedback,
+            C::OrderStatus,
+        ];
+        const ESCALATIONS: [C; 3] = [C::AToZClaim, C::Chargeback, C::LegalThreat];
+        let shopify_loyalty: Vec<C> = [C::Refund, C::ReturnExchange]
+            .into_iter()
+            .chain(ESCALATIONS)
+            .chain([C::Damaged, C::Lost, C::WrongItem, C::NegativeFeedback])
+            .collect();
+        RuleSet {
+            rules: vec![
+                Rule::new("amazon_claim_or_chargeback_event", RiskTier::OdrCritical)
+                    .channels(["amazon"])
+                    .events([K::ClaimFiled, K::ChargebackFiled]),
+                Rule::new("amazon_escalation_words", RiskTier::OdrCritical)
+                    .channels(["amazon"])
+                    .categories(ESCALATIONS),
+                Rule::new("amazon_defect_or_order_status", RiskTier::OdrHigh)
+                    .channels(["amazon"])
+                    .categories(DEFECTS),
+                Rule::new("amazon_any_message", RiskTier::Compliance).channels(["amazon"]),
+                Rule::new("shopify_chargeback_event", RiskTier::Loyalty)
+                    .channels(["shopify"])
+                    .events([K::ChargebackFiled]),
+                Rule::new("shopify_refund_return_or_defect", RiskTier::Loyalty)
+                    .channels(["shopify"])
+                    .categories(shopify_loyalty),
+            ],
+            fallback: RiskTier::Low,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use RiskCategory as C;
+
+    fn tier(channel: &Channel, cats: &[C], events: &[MessageKind]) -> RiskTier {
+        let mut f = Facts::new(channel).with_categories(cats.iter().copied().collect());
+        for e in events {
+            f = f.with_event(*e);
+        }
+        RuleSet::default().tier(&f).0
+    }
+
+    #[test]
+    fn default_rules_follow_the_seed_table() {
+        let amazon = Channel::amazon(Marketplace::Us);
+        let table: &[(&Channel, &[C], &[MessageKind], RiskTier)] = &[
+            (&amazon, &[C::AToZClaim], &[], RiskTier::OdrCritical),
+            (&amazon, &[C::Chargeback], &[], RiskTier::OdrCritical),
+            (&amazon, &[C::LegalThreat], &[], RiskTier::OdrCritical),
+            (
+                &amazon,
+                &[],
+                &[MessageKind::ClaimFiled],
+                RiskTier::OdrCritical,
+            ),
+            (
+                &amazon,
+                &[],
+                &[MessageKind::ChargebackFiled],
+                RiskTier::OdrCritical,
+            ),
+            (&amazon, &[C::Damaged], &[], RiskTier::OdrHigh),
+            (&amazon, &[C::Lost], &[], RiskTier::OdrHigh),
+            (&amazon, &[C::WrongItem], &[], RiskTier::OdrHigh),
+            (&amazon, &[C::NegativeFeedback], &[], RiskTier::OdrHigh),
+            (&amazon, &[C::OrderStatus], &[], RiskTier::OdrHigh),
+            (&amazon, &[C::Refund], &[], RiskTier::Compliance),
+            (&amazon, &[], &[], RiskTier::Compliance),
+            (&Channel::Shopify, &[C::Refund], &[], RiskTier::Loyalty),
+            (
+                &Channel::Shopify,
+                &[C::ReturnExchange],
+                &[],
+                RiskTier::Loyalty,
+            ),
+            (&Channel::Shopify, &[C::Damaged], &[], RiskTier::Loyalty),
+            (
+                &Channel::Shopify,
+                &[],
+                &[MessageKind::ChargebackFiled],
+                RiskTier::Loyalty,
+            ),
+            (&Channel::Shopify, &[C::OrderStatus], &[], RiskTier::Low),
+            (&Channel::Shopify, &[], &[], RiskTier::Low),
+            (
+                &Channel::TiktokShop,
+                &[C::AToZClaim, C::Refund],
+                &[],
+                RiskTier::Low,
+            ),
+            (&Channel::Instagram, &[C::Damaged], &[], RiskTier::Low),
+        ];
+        for (channel, cats, events, want) in table {
+            assert_eq!(
+                tier(channel, cats, events),
+                *want,
+                "{channel} {cats:?} {events:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn more_categories_never_lower_the_default_tier() {
+        let channels = [
+            Channel::Amazon { marketplace: None },
+            Channel::Shopify,
+            Channel::Walmart,
+        ];
+        for channel in &channels {
+            for mask in 0u16..(1 << C::ALL.len()) {
+                let cats: Vec<C> = C::ALL
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, c)| *c)
+                    .collect();
+                let base = tier(channel, &cats, &[]);
+                for extra in C::ALL {
+                    let mut more = cats.clone();
+                    more.push(extra);
+                    assert!(
+                        tier(channel, &more, &[]) >= base,
+                        "{channel} {cats:?} + {extra}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn marketplace_condition_needs_a_known_marketplace() {
+        let rule = Rule::new("jp", RiskTier::OdrHigh).marketplaces([Marketplace::Jp]);
+        assert!(rule.matches(&Facts::new(&Channel::amazon(Marketplace::Jp))));
+        assert!(!rule.matches(&Facts::new(&Channel::amazon(Marketplace::De))));
+        assert!(!rule.matches(&Facts::new(&Channel::Amazon { marketplace: None })));
+    }
+
+    #[test]
+    fn rules_round_trip_through_serde() {
+        let rules = RuleSet::default();
+        let json = serde_json::to_string(&rules).unwrap();
+        let back: RuleSet = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, rules);
+        let bad = r#"{"rules":[{"name":"x","tier":"urgent"}],"fallback":"low"}"#;
+        assert!(serde_json::from_str::<RuleSet>(bad).is_err());
+    }
+}

@@ -1,0 +1,586 @@
+//! Tickets, channels, marketplaces and the messages and events of a ticket's history.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::risk::UnknownNameError;
+
+/// An Amazon marketplace, by its two-letter code (`US`, `DE`, `JP`, ...).
+///
+/// Serialised as the upper-case code; parsing is case-insensitive and accepts `GB`
+/// for [`Marketplace::Uk`].
+///
+/// ```
+/// use odr_guard::Marketplace;
+///
+/// let m: Marketplace = "de".parse()?;
+/// assert_eq!(m, Marketplace::De);
+/// assert_eq!(m.code(), "DE");
+/// assert_eq!(m.time_zone(), "Europe/Berlin");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+#[allow(missing_docs)] // the variants are the ISO country codes of Amazon's stores
+pub enum Marketplace {
+    Us,
+    Ca,
+    Mx,
+    Br,
+    Uk,
+    Ie,
+    De,
+    Fr,
+    It,
+    Es,
+    Nl,
+    Be,
+    Se,
+    Pl,
+    Tr,
+    Jp,
+    Au,
+    In,
+    Sg,
+    Ae,
+    Sa,
+    Eg,
+    Za,
+}
+
+impl Marketplace {
+    /// Every marketplace.
+    pub const ALL: [Marketplace; 23] = [
+        Marketplace::Us,
+        Marketplace::Ca,
+        Marketplace::Mx,
+        Marketplace::Br,
+        Marketplace::Uk,
+        Marketplace::Ie,
+        Marketplace::De,
+        Marketplace::Fr,
+        Marketplace::It,
+        Marketplace::Es,
+        Marketplace::Nl,
+        Marketplace::Be,
+        Marketplace::Se,
+        Marketplace::Pl,
+        Marketplace::Tr,
+        Marketplace::Jp,
+        Marketplace::Au,
+        Marketplace::In,
+        Marketplace::Sg,
+        Marketplace::Ae,
+        Marketplace::Sa,
+        Marketplace::Eg,
+        Marketplace::Za,
+    ];
+
+    /// The two-letter upper-case code (`UK` for the United Kingdom, as Amazon writes it).
+    pub const fn code(self) -> &'static str {
+        self.info().0
+    }
+
+    /// The IANA time zone in which this marketplace's dates (estimated delivery
+    /// dates, report dates) are read.
+    pub const fn time_zone(self) -> &'static str {
+        self.info().1
+    }
+
+    const fn info(self) -> (&'static str, &'static str) {
+        match self {
+            Marketplace::Us => ("US", "America/Los_Angeles"),
+            Marketplace::Ca => ("CA", "America/Toronto"),
+            Marketplace::Mx => ("MX", "America/Mexico_City"),
+            Marketplace::Br => ("BR", "America/Sao_Paulo"),
+            Marketplace::Uk => ("UK", "Europe/London"),
+            Marketplace::Ie => ("IE", "Europe/Dublin"),
+            Marketplace::De => ("DE", "Europe/Berlin"),
+            Marketplace::Fr => ("FR", "Europe/Paris"),
+            Marketplace::It => ("IT", "Europe/Rome"),
+            Marketplace::Es => ("ES", "Europe/Madrid"),
+            Marketplace::Nl => ("NL", "Europe/Amsterdam"),
+            Marketplace::Be => ("BE", "Europe/Brussels"),
+            Marketplace::Se => ("SE", "Europe/Stockholm"),
+            Marketplace::Pl => ("PL", "Europe/Warsaw"),
+            Marketplace::Tr => ("TR", "Europe/Istanbul"),
+            Marketplace::Jp => ("JP", "Asia/Tokyo"),
+            Marketplace::Au => ("AU", "Australia/Sydney"),
+            Marketplace::In => ("IN", "Asia/Kolkata"),
+            Marketplace::Sg => ("SG", "Asia/Singapore"),
+            Marketplace::Ae => ("AE", "Asia/Dubai"),
+            Marketplace::Sa => ("SA", "Asia/Riyadh"),
+            Marketplace::Eg => ("EG", "Africa/Cairo"),
+            Marketplace::Za => ("ZA", "Africa/Johannesburg"),
+        }
+    }
+}
+
+impl fmt::Display for Marketplace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Marketplace {
+    type Err = UnknownNameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("GB") {
+            return Ok(Marketplace::Uk);
+        }
+        Marketplace::ALL
+            .into_iter()
+            .find(|m| m.code().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownNameError::new("marketplace", s))
+    }
+}
+
+impl Serialize for Marketplace {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Marketplace {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Where a ticket came from.
+///
+/// Amazon may carry its marketplace. The names (`amazon`, `shopify`, `tiktok_shop`,
+/// `instagram`, `ebay`, `walmart`) are a contract. Serialised as `{"channel": NAME}`
+/// plus `"marketplace"` for Amazon and `"name"` for [`Channel::Other`], so that,
+/// flattened into a ticket, it reads `{"channel": "amazon", "marketplace": "DE", ...}`.
+///
+/// ```
+/// use odr_guard::{Channel, Marketplace};
+///
+/// let c: Channel = "tiktok_shop".parse()?;
+/// assert_eq!(c, Channel::TiktokShop);
+/// assert_eq!(Channel::amazon(Marketplace::Jp).name(), "amazon");
+/// assert_eq!(Channel::amazon(Marketplace::Jp).marketplace(), Some(Marketplace::Jp));
+/// assert!("myspace".parse::<Channel>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "channel", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Channel {
+    /// Amazon, optionally with its marketplace.
+    Amazon {
+        /// The marketplace, if known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        marketplace: Option<Marketplace>,
+    },
+    /// Shopify.
+    Shopify,
+    /// TikTok Shop.
+    TiktokShop,
+    /// Instagram.
+    Instagram,
+    /// eBay.
+    Ebay,
+    /// Walmart Marketplace.
+    Walmart,
+    /// Any other channel, by name.
+    Other {
+        /// The channel's name.
+        name: String,
+    },
+}
+
+impl Channel {
+    /// Amazon in a given marketplace.
+    pub const fn amazon(marketplace: Marketplace) -> Channel {
+        Channel::Amazon {
+            marketplace: Some(marketplace),
+        }
+    }
+
+    /// The channel's `snake_case` name (`amazon`, `shopify`, ...; for
+    /// [`Channel::Other`], its own name).
+    pub fn name(&self) -> &str {
+        match self {
+            Channel::Amazon { .. } => "amazon",
+            Channel::Shopify => "shopify",
+            Channel::TiktokShop => "tiktok_shop",
+            Channel::Instagram => "instagram",
+            Channel::Ebay => "ebay",
+            Channel::Walmart => "walmart",
+            Channel::Other { name } => name,
+        }
+    }
+
+    /// Whether this is Amazon, in any marketplace.
+    pub const fn is_amazon(&self) -> bool {
+        matches!(self, Channel::Amazon { .. })
+    }
+
+    /// The Amazon marketplace, if this is Amazon and it is known.
+    pub const fn marketplace(&self) -> Option<Marketplace> {
+        match self {
+            Channel::Amazon { marketplace } => *marketplace,
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.marketplace() {
+            Some(m) => write!(f, "amazon ({m})"),
+            None => f.write_str(self.name()),
+        }
+    }
+}
+
+/// Parses one of the built-in channel names (`amazon` without marketplace). Other
+/// names are an error: build [`Channel::Other`] explicitly for them.
+impl FromStr for Channel {
+    type Err = UnknownNameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "amazon" => Channel::Amazon { marketplace: None },
+            "shopify" => Channel::Shopify,
+            "tiktok_shop" => Channel::TiktokShop,
+            "instagram" => Channel::Instagram,
+            "ebay" => Channel::Ebay,
+            "walmart" => Channel::Walmart,
+            _ => return Err(UnknownNameError::new("channel", s)),
+        })
+    }
+}
+
+/// Who wrote a message, or whether it is a system event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Author {
+    /// The buyer.
+    Buyer,
+    /// A human agent of the seller.
+    Agent,
+    /// An automatic reply (not a valid response by Amazon's rule).
+    AutoReply,
+    /// The help desk or the marketplace (claims, pauses, resolution...).
+    System,
+}
+
+/// What happened at one point of a ticket's history.
+///
+/// The `snake_case` names are the `kind` values of the `triage` example's input
+/// (a contract). System events such as [`MessageKind::ClaimFiled`] are expressed by
+/// kind, never guessed from text.
+///
+/// ```
+/// use odr_guard::{Author, MessageKind};
+///
+/// let k: MessageKind = "claim_filed".parse()?;
+/// assert_eq!(k.author(), Author::System);
+/// assert_eq!(MessageKind::AutoReply.author(), Author::AutoReply);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MessageKind {
+    /// A message from the buyer: opens a reply obligation.
+    BuyerMessage,
+    /// A substantive reply by an agent: closes every open obligation.
+    AgentReply,
+    /// An automatic reply: by default closes nothing.
+    AutoReply,
+    /// The seller marked the buyer's messages as needing no response.
+    NoResponseNeeded,
+    /// Amazon reports an A-to-z Guarantee claim on the order.
+    ClaimFiled,
+    /// A chargeback was received for the order.
+    ChargebackFiled,
+    /// The internal SLA clocks are paused (e.g. waiting on the carrier).
+    Pause,
+    /// The internal SLA clocks run again.
+    Resume,
+    /// The ticket is resolved: every clock stops.
+    Resolved,
+}
+
+impl MessageKind {
+    /// Every kind.
+    pub const ALL: [MessageKind; 9] = [
+        MessageKind::BuyerMessage,
+        MessageKind::AgentReply,
+        MessageKind::AutoReply,
+        MessageKind::NoResponseNeeded,
+        MessageKind::ClaimFiled,
+        MessageKind::ChargebackFiled,
+        MessageKind::Pause,
+        MessageKind::Resume,
+        MessageKind::Resolved,
+    ];
+
+    /// The `snake_case` name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::BuyerMessage => "buyer_message",
+            MessageKind::AgentReply => "agent_reply",
+            MessageKind::AutoReply => "auto_reply",
+            MessageKind::NoResponseNeeded => "no_response_needed",
+            MessageKind::ClaimFiled => "claim_filed",
+            MessageKind::ChargebackFiled => "chargeback_filed",
+            MessageKind::Pause => "pause",
+            MessageKind::Resume => "resume",
+            MessageKind::Resolved => "resolved",
+        }
+    }
+
+    /// Who is behind this kind of entry.
+    pub const fn author(self) -> Author {
+        match self {
+            MessageKind::BuyerMessage => Author::Buyer,
+            MessageKind::AgentReply => Author::Agent,
+            MessageKind::AutoReply => Author::AutoReply,
+            _ => Author::System,
+        }
+    }
+}
+
+impl fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MessageKind {
+    type Err = UnknownNameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MessageKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownNameError::new("event kind", s))
+    }
+}
+
+/// One entry of a ticket's history: a message (buyer, agent, auto-reply) or a system
+/// event.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use odr_guard::{Message, MessageKind};
+///
+/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+/// let m = Message::buyer(at, "Where is my parcel?").with_subject("Order 123");
+/// assert_eq!(m.kind, MessageKind::BuyerMessage);
+/// assert_eq!(m.subject.as_deref(), Some("Order 123"));
+/// let claim = Message::event(MessageKind::ClaimFiled, at);
+/// assert!(claim.body.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Message {
+    /// What kind of entry this is (and so who wrote it).
+    pub kind: MessageKind,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// The subject line, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The text (empty for most system events).
+    #[serde(default)]
+    pub body: String,
+}
+
+impl Message {
+    /// An entry of any kind with a body.
+    pub fn new(kind: MessageKind, at: DateTime<Utc>, body: impl Into<String>) -> Message {
+        Message {
+            kind,
+            at,
+            subject: None,
+            body: body.into(),
+        }
+    }
+
+    /// A buyer message.
+    pub fn buyer(at: DateTime<Utc>, body: impl Into<String>) -> Message {
+        Message::new(MessageKind::BuyerMessage, at, body)
+    }
+
+    /// A substantive agent reply.
+    pub fn agent(at: DateTime<Utc>, body: impl Into<String>) -> Message {
+        Message::new(MessageKind::AgentReply, at, body)
+    }
+
+    /// A system event without text.
+    pub fn event(kind: MessageKind, at: DateTime<Utc>) -> Message {
+        Message::new(kind, at, String::new())
+    }
+
+    /// Sets the subject line.
+    #[must_use]
+    pub fn with_subject(mut self, subject: impl Into<String>) -> Message {
+        self.subject = Some(subject.into());
+        self
+    }
+
+    /// Who is behind this entry.
+    pub const fn author(&self) -> Author {
+        self.kind.author()
+    }
+}
+
+/// A help-desk ticket: where it came from, the order it concerns and its history.
+///
+/// `messages` are kept in the order given; the SLA engine expects them in time order
+/// and reports an error otherwise.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use odr_guard::{Channel, Marketplace, Message, Ticket};
+///
+/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+/// let ticket = Ticket::new("T-1", Channel::amazon(Marketplace::Us))
+///     .with_order_id("113-1234567-1234567")
+///     .with_message(Message::buyer(at, "My package never arrived"));
+/// assert_eq!(ticket.messages.len(), 1);
+/// assert_eq!(ticket.first_received_at(), Some(at));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Ticket {
+    /// The help desk's id for the ticket.
+    pub id: String,
+    /// Where the ticket came from.
+    #[serde(flatten)]
+    pub channel: Channel,
+    /// The marketplace order id, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// The history: messages and events, in time order.
+    #[serde(default)]
+    pub messages: Vec<Message>,
+}
+
+impl Ticket {
+    /// A ticket with no history yet.
+    pub fn new(id: impl Into<String>, channel: Channel) -> Ticket {
+        Ticket {
+            id: id.into(),
+            channel,
+            order_id: None,
+            messages: Vec::new(),
+        }
+    }
+
+    /// Sets the order id.
+    #[must_use]
+    pub fn with_order_id(mut self, order_id: impl Into<String>) -> Ticket {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Appends a message or event to the history.
+    #[must_use]
+    pub fn with_message(mut self, message: Message) -> Ticket {
+        self.messages.push(message);
+        self
+    }
+
+    /// When the first buyer message arrived, if any.
+    pub fn first_received_at(&self) -> Option<DateTime<Utc>> {
+        self.messages
+            .iter()
+            .filter(|m| m.author() == Author::Buyer)
+            .map(|m| m.at)
+            .min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn channel_names_are_the_contract() {
+        let table = [
+            ("amazon", Channel::Amazon { marketplace: None }),
+            ("shopify", Channel::Shopify),
+            ("tiktok_shop", Channel::TiktokShop),
+            ("instagram", Channel::Instagram),
+            ("ebay", Channel::Ebay),
+            ("walmart", Channel::Walmart),
+        ];
+        for (name, channel) in table {
+            assert_eq!(name.parse::<Channel>().unwrap(), channel);
+            assert_eq!(channel.name(), name);
+            let json = serde_json::to_value(&channel).unwrap();
+            assert_eq!(json, serde_json::json!({ "channel": name }));
+        }
+        assert!("Amazon".parse::<Channel>().is_err());
+        assert!("".parse::<Channel>().is_err());
+    }
+
+    #[test]
+    fn ticket_serialises_flat_with_marketplace() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        let t = Ticket::new("A1", Channel::amazon(Marketplace::De))
+            .with_message(Message::buyer(at, "Wo ist mein Paket?"));
+        let v = serde_json::to_value(&t).unwrap();
+        assert_eq!(v["channel"], "amazon");
+        assert_eq!(v["marketplace"], "DE");
+        assert_eq!(v["messages"][0]["kind"], "buyer_message");
+        let back: Ticket = serde_json::from_value(v).unwrap();
+        assert_eq!(back, t);
+        let other = Ticket::new(
+            "O1",
+            Channel::Other {
+                name: "etsy".into(),
+            },
+        );
+        let v = serde_json::to_value(&other).unwrap();
+        assert_eq!(v["channel"], "other");
+        assert_eq!(v["name"], "etsy");
+    }
+
+    #[test]
+    fn marketplace_codes_parse_case_insensitively() {
+        for m in Marketplace::ALL {
+            assert_eq!(m.code().to_lowercase().parse::<Marketplace>().unwrap(), m);
+            assert!(
+                chrono_tz::Tz::from_str(m.time_zone()).is_ok(),
+                "{m}: bad zone"
+            );
+        }
+        assert_eq!("gb".parse::<Marketplace>().unwrap(), Marketplace::Uk);
+        assert!("XX".parse::<Marketplace>().is_err());
+    }
+
+    #[test]
+    fn message_kinds_map_to_authors() {
+        for k in MessageKind::ALL {
+            assert_eq!(k.as_str().parse::<MessageKind>().unwrap(), k);
+        }
+        assert_eq!(MessageKind::BuyerMessage.author(), Author::Buyer);
+        assert_eq!(MessageKind::AgentReply.author(), Author::Agent);
+        assert_eq!(MessageKind::Resolved.author(), Author::System);
+    }
+
+    #[test]
+    fn first_received_ignores_non_buyer_entries() {
+        let t0 = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        let t1 = t0 + chrono::Duration::hours(1);
+        let t = Ticket::new("x", Channel::Shopify)
+            .with_message(Message::event(MessageKind::Pause, t0))
+            .with_message(Message::buyer(t1, "hi"));
+        assert_eq!(t.first_received_at(), Some(t1));
+        assert_eq!(Ticket::new("y", Channel::Shopify).first_received_at(), None);
+    }
+}
