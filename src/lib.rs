@@ -21,11 +21,22 @@
 )]
 
 mod assessment;
+mod calendar;
+mod duration;
+mod policy;
+mod queue;
 mod risk;
 mod rules;
+mod sla;
 mod ticket;
 
 pub use crate::assessment::{Assessment, Field, Match};
+pub use crate::calendar::{Calendar, CalendarError, CalendarSpec, Skipped};
+pub use crate::policy::{
+    AutoReplyRule, ComplianceClock, Policy, PolicyError, PolicySpec, TierSpec, TierTargets,
+};
+pub use crate::queue::{QueueItem, QueueOrder, TriageQueue};
 pub use crate::risk::{CategorySet, RiskCategory, RiskTier, UnknownNameError};
 pub use crate::rules::{Facts, Rule, RuleSet};
+pub use crate::sla::{Band, Obligation, ObligationKind, Outcome, SlaError, SlaReport, SlaStatus};
 pub use crate::ticket::{Author, Channel, Marketplace, Message, MessageKind, Ticket};

@@ -100,6 +100,10 @@ pub struct Rule {
     /// Event kinds, any of which must have happened; empty: no constraint.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<MessageKind>,
+    /// The business calendar (a name from the policy) for tickets this rule tiers;
+    /// `None`: the tier's calendar. Ignored by the classifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
 }
 
 fn no_categories(set: &CategorySet) -> bool {
@@ -116,6 +120,7 @@ impl Rule {
             marketplaces: Vec::new(),
             categories: CategorySet::new(),
             events: Vec::new(),
+            calendar: None,
         }
     }
 
@@ -144,6 +149,13 @@ impl Rule {
     #[must_use]
     pub fn events<I: IntoIterator<Item = MessageKind>>(mut self, ks: I) -> Rule {
         self.events = ks.into_iter().collect();
+        self
+    }
+
+    /// Runs tickets this rule tiers on the named calendar.
+    #[must_use]
+    pub fn calendar(mut self, name: impl Into<String>) -> Rule {
+        self.calendar = Some(name.into());
         self
     }
 

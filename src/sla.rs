@@ -1,0 +1,872 @@
+//! SLA clocks: policy + ticket history + `now` → report. One authoritative
+//! computation that every view (queue, board, metrics) reads.
+
+use std::fmt;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::assessment::Assessment;
+use crate::calendar::{Calendar, CalendarError, Skipped};
+use crate::policy::Policy;
+use crate::risk::{CategorySet, RiskTier};
+use crate::rules::{Facts, Rule};
+use crate::ticket::{MessageKind, Ticket};
+
+/// Why a ticket's SLA could not be evaluated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SlaError {
+    /// The history is not in time order.
+    #[error("ticket `{ticket}`: message {index} at {at} is earlier than the one before it")]
+    OutOfOrder {
+        /// The ticket id.
+        ticket: String,
+        /// The index of the offending message.
+        index: usize,
+        /// Its time.
+        at: DateTime<Utc>,
+    },
+    /// A deadline fell outside the representable time range.
+    #[error("ticket `{ticket}`: a deadline falls outside the representable time range")]
+    OutOfRange {
+        /// The ticket id.
+        ticket: String,
+    },
+    /// A calendar could not compute a deadline.
+    #[error("ticket `{ticket}`: {source}")]
+    Calendar {
+        /// The ticket id.
+        ticket: String,
+        /// The calendar's error.
+        #[source]
+        source: CalendarError,
+    },
+}
+
+/// Where a ticket stands against its SLA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlaStatus {
+    /// Waiting, with more than the at-risk share of the target left.
+    OnTrack,
+    /// Waiting, with the at-risk share of the target or less left.
+    AtRisk,
+    /// Waiting, past the due time.
+    Breached,
+    /// Nothing waits, and every obligation was met (or waived).
+    Met,
+    /// Nothing waits, and at least one obligation was closed late.
+    Missed,
+}
+
+impl SlaStatus {
+    /// Whether a reply is still owed.
+    pub const fn is_waiting(self) -> bool {
+        matches!(
+            self,
+            SlaStatus::OnTrack | SlaStatus::AtRisk | SlaStatus::Breached
+        )
+    }
+
+    /// The `snake_case` name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SlaStatus::OnTrack => "on_track",
+            SlaStatus::AtRisk => "at_risk",
+            SlaStatus::Breached => "breached",
+            SlaStatus::Met => "met",
+            SlaStatus::Missed => "missed",
+        }
+    }
+}
+
+impl fmt::Display for SlaStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A colour band for UIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// Waiting, less than half of the target used.
+    Green,
+    /// Waiting, half or more of the target used, not yet at risk.
+    Amber,
+    /// Waiting and at risk.
+    Red,
+    /// Waiting past the due time.
+    Breached,
+    /// Nothing waits.
+    Done,
+}
+
+/// What kind of promise an obligation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObligationKind {
+    /// The first reply of the ticket.
+    FirstResponse,
+    /// A reply after the first one.
+    NextResponse,
+    /// Resolution of the ticket.
+    Resolution,
+    /// A marketplace's own wall-clock limit (e.g. Amazon's 24 h).
+    Compliance,
+}
+
+/// How an obligation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Still waiting.
+    Open,
+    /// Closed on or before its due time.
+    Met,
+    /// Closed after its due time.
+    Missed,
+    /// Closed without a reply by "no response needed".
+    Waived,
+}
+
+/// One promise: opened by a buyer message (or a claim/chargeback event), closed by a
+/// reply, "no response needed" or resolution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Obligation {
+    /// What kind of promise.
+    pub kind: ObligationKind,
+    /// The ticket's tier when it opened (its target comes from that tier).
+    pub tier: RiskTier,
+    /// The index of the history entry that opened it.
+    pub message: usize,
+    /// When it opened.
+    pub opened_at: DateTime<Utc>,
+    /// When it is due (moved by pauses).
+    pub due_at: DateTime<Utc>,
+    /// The target, in business time on its calendar (wall-clock for compliance).
+    pub target: TimeDelta,
+    /// Business time spent paused (never for compliance).
+    pub paused: TimeDelta,
+    /// When it closed.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The closing entry was an agent reply (not a waiver or resolution).
+    pub replied: bool,
+}
+
+/// A ticket's SLA at one instant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SlaReport {
+    /// The sticky tier: the highest reached by any message or event so far.
+    pub tier: RiskTier,
+    /// The rule that gave that tier (`None`: the fallback).
+    pub rule: Option<String>,
+    /// Where the ticket stands.
+    pub status: SlaStatus,
+    /// A colour band for UIs.
+    pub band: Band,
+    /// The earliest due time of the open obligations (compliance ones included).
+    pub due_at: Option<DateTime<Utc>>,
+    /// The compliance clock's due time for the oldest buyer message it waits on.
+    pub compliance_due_at: Option<DateTime<Utc>>,
+    /// `due_at − now`, negative when breached.
+    pub remaining: Option<TimeDelta>,
+    /// Share of the earliest-due obligation's target used (business time, pauses
+    /// excluded); above 1 when breached.
+    pub elapsed_fraction: Option<f64>,
+    /// How late: `now − due_at` while breached; the largest lateness of a missed
+    /// obligation once nothing waits.
+    pub breach: Option<TimeDelta>,
+    /// The internal clocks are paused now (`due_at` assumes they resume now).
+    pub paused: bool,
+    /// When the first buyer message arrived.
+    pub first_received_at: Option<DateTime<Utc>>,
+    /// What the earliest open deadline skipped on its calendar (closed hours,
+    /// holidays, closures); `None` for 24/7 and compliance clocks.
+    pub skipped: Option<Skipped>,
+    /// Every obligation, open and closed, in the order opened.
+    pub obligations: Vec<Obligation>,
+}
+
+impl SlaReport {
+    /// Whether a reply is still owed.
+    pub const fn is_waiting(&self) -> bool {
+        self.status.is_waiting()
+    }
+
+    /// A one-line human explanation: the rule, the deadline, what it skipped.
+    pub fn explanation(&self) -> String {
+        let mut out = format!(
+            "tier {} by {}",
+            self.tier,
+            self.rule.as_deref().unwrap_or("the fallback tier")
+        );
+        match self.due_at {
+            Some(due) => {
+                out.push_str(&format!("; {} due {}", self.status, due.to_rfc3339()));
+            }
+            None => out.push_str(&format!("; {}", self.status)),
+        }
+        if self.paused {
+            out.push_str(" (paused)");
+        }
+        if let Some(s) = &self.skipped {
+            let hours = s.closed.num_minutes() as f64 / 60.0;
+            out.push_str(&format!("; skipped {hours:.1} h closed"));
+            if !s.holidays.is_empty() {
+                let days: Vec<String> = s.holidays.iter().map(|d| d.to_string()).collect();
+                out.push_str(&format!(", holidays {}", days.join(", ")));
+            }
+            if s.closures > 0 {
+                out.push_str(&format!(", {} closure(s)", s.closures));
+            }
+        }
+        out
+    }
+}
+
+struct Open<'p> {
+    ob: Obligation,
+    calendar: &'p Calendar,
+    at_risk: f64,
+}
+
+impl Policy {
+    /// Evaluates a ticket's SLA at `now` from its whole history and its assessment
+    /// (whose matches say which message carried which categories).
+    ///
+    /// Entries after `now` are ignored: the report is the state as of `now`.
+    ///
+    /// # Errors
+    /// [`SlaError::OutOfOrder`] if the history is not in time order;
+    /// [`SlaError::Calendar`] if a deadline falls outside the representable range.
+    pub fn evaluate(
+        &self,
+        ticket: &Ticket,
+        assessment: &Assessment,
+        now: DateTime<Utc>,
+    ) -> Result<SlaReport, SlaError> {
+        let cal_err = |source| SlaError::Calendar {
+            ticket: ticket.id.clone(),
+            source,
+        };
+        let mut per_message = vec![CategorySet::new(); ticket.messages.len()];
+        for m in assessment.matches.iter().filter(|m| !m.negated) {
+            if let Some(set) = per_message.get_mut(m.message) {
+                set.insert(m.category);
+            }
+        }
+
+        let channel_name = ticket.channel.name();
+        let compliance = self.compliance_for(channel_name);
+        let auto = self.auto_reply();
+        let mut facts = Facts::new(&ticket.channel);
+        let mut tier: Option<(RiskTier, Option<&Rule>)> = None;
+        let mut open: Vec<Open<'_>> = Vec::new();
+        let mut closed: Vec<Obligation> = Vec::new();
+        let mut paused_since: Option<DateTime<Utc>> = None;
+        let mut replied_once = false;
+        let mut first_received_at = None;
+        let mut prev: Option<DateTime<Utc>> = None;
+
+        for (index, (m, cats)) in ticket.messages.iter().zip(&per_message).enumerate() {
+            if prev.is_some_and(|p| m.at < p) {
+                return Err(SlaError::OutOfOrder {
+                    ticket: ticket.id.clone(),
+                    index,
+                    at: m.at,
+                });
+            }
+            prev = Some(m.at);
+            if m.at > now {
+                break;
+            }
+            let at = m.at;
+            match m.kind {
+                MessageKind::BuyerMessage
+                | MessageKind::ClaimFiled
+                | MessageKind::ChargebackFiled => {
+                    if m.kind == MessageKind::BuyerMessage {
+                        facts = facts.with_categories(*cats);
+                        first_received_at.get_or_insert(at);
+                    } else {
+                        facts = facts.with_event(m.kind);
+                    }
+                    let (t, rule) = self.rules().tier(&facts);
+                    match tier {
+                        Some((old, _)) if old >= t => {}
+                        _ => tier = Some((t, rule)),
+                    }
+                    let (t, rule) = tier.unwrap_or((t, rule));
+                    let targets = self.targets(t);
+                    let calendar = self.calendar_for(t, rule);
+                    let (kind, target) = if replied_once {
+                        (ObligationKind::NextResponse, targets.next_response)
+                    } else {
+                        (ObligationKind::FirstResponse, targets.first_response)
+                    };
+                    let due_at = calendar.add(at, target).map_err(cal_err)?;
+                    let ob = new_obligation(kind, t, index, at, due_at, target);
+                    open.push(Open {
+                        ob,
+                        calendar,
+                        at_risk: targets.at_risk,
+                    });
+                    if m.kind == MessageKind::BuyerMessage {
+                        if let Some(clock) = compliance {
+                            let due_at = at.checked_add_signed(clock.limit).ok_or_else(|| {
+                                SlaError::OutOfRange {
+                                    ticket: ticket.id.clone(),
+                                }
+                            })?;
+                            let ob = new_obligation(
+                                ObligationKind::Compliance,
+                                t,
+                                index,
+                                at,
+                                due_at,
+                                clock.limit,
+                            );
+                            open.push(Open {
+                                ob,
+                                calendar: self.calendar_for(t, None),
+                                at_risk: targets.at_risk,
+                            });
+                        }
+                        let has_resolution =
+                            open.iter().any(|o| o.ob.kind == ObligationKind::Resolution);
+                        if let (Some(res), false) = (targets.resolution, has_resolution) {
+                            let due_at = calendar.add(at, res).map_err(cal_err)?;
+                            let ob = new_obligation(
+                                ObligationKind::Resolution,
+                                t,
+                                index,
+                                at,
+                                due_at,
+                                res,
+                            );
+                            open.push(Open {
+                                ob,
+                                calendar,
+                                at_risk: targets.at_risk,
+                            });
+                        }
+                    }
+                }
+                MessageKind::AgentReply => {
+                    replied_once = true;
+                    close(&mut open, &mut closed, at, Outcome::Met, true, |k| {
+                        k != ObligationKind::Resolution
+                    });
+                }
+                MessageKind::AutoReply => {
+                    close(
+                        &mut open,
+                        &mut closed,
+                        at,
+                        Outcome::Met,
+                        false,
+                        |k| match k {
+                            ObligationKind::Compliance => auto.stops_compliance_clock,
+                            ObligationKind::Resolution => false,
+                            _ => auto.stops_internal_clock,
+                        },
+                    );
+                }
+                MessageKind::NoResponseNeeded => {
+                    close(&mut open, &mut closed, at, Outcome::Waived, false, |k| {
+                        k != ObligationKind::Resolution
+                    });
+                }
+                MessageKind::Pause => {
+                    paused_since.get_or_insert(at);
+                }
+                MessageKind::Resume => {
+                    if let Some(since) = paused_since.take() {
+                        apply_pause(&mut open, since, at).map_err(cal_err)?;
+                    }
+                }
+                MessageKind::Resolved => {
+                    if let Some(since) = paused_since.take() {
+                        apply_pause(&mut open, since, at).map_err(cal_err)?;
+                    }
+                    close(&mut open, &mut closed, at, Outcome::Met, false, |_| true);
+                }
+            }
+        }
+        let paused = paused_since.is_some();
+        if let Some(since) = paused_since {
+            apply_pause(&mut open, since, now).map_err(cal_err)?;
+        }
+
+        let (tier, rule) = match tier {
+            Some((t, r)) => (t, r.map(|r| r.name.clone())),
+            None => {
+                let (t, r) = self.rules().tier(&facts);
+                (t, r.map(|r| r.name.clone()))
+            }
+        };
+        let compliance_due_at = open
+            .iter()
+            .filter(|o| o.ob.kind == ObligationKind::Compliance)
+            .map(|o| o.ob.due_at)
+            .min();
+        let earliest = open
+            .iter()
+            .min_by_key(|o| (o.ob.due_at, o.ob.kind == ObligationKind::Compliance));
+
+        let mut report = SlaReport {
+            tier,
+            rule,
+            status: SlaStatus::Met,
+            band: Band::Done,
+            due_at: None,
+            compliance_due_at,
+            remaining: None,
+            elapsed_fraction: None,
+            breach: None,
+            paused,
+            first_received_at,
+            skipped: None,
+            obligations: Vec::new(),
+        };
+        match earliest {
+            Some(o) => {
+                let due = o.ob.due_at;
+                let used = if o.ob.kind == ObligationKind::Compliance {
+                    now.signed_duration_since(o.ob.opened_at)
+                } else {
+                    business_between(o.calendar, o.ob.opened_at, now).map_err(cal_err)?
+                        - o.ob.paused
+                };
+                let fraction = ratio(used.max(TimeDelta::zero()), o.ob.target);
+                let (status, band) = if now > due {
+                    (SlaStatus::Breached, Band::Breached)
+                } else if 1.0 - fraction <= o.at_risk {
+                    (SlaStatus::AtRisk, Band::Red)
+                } else if fraction >= 0.5 {
+                    (SlaStatus::OnTrack, Band::Amber)
+                } else {
+                    (SlaStatus::OnTrack, Band::Green)
+                };
+                report.status = status;
+                report.band = band;
+                report.due_at = Some(due);
+                report.remaining = Some(due.signed_duration_since(now));
+                report.elapsed_fraction = Some(fraction);
+                report.breach = (now > due).then(|| now.signed_duration_since(due));
+                if o.ob.kind != ObligationKind::Compliance && !o.calendar.is_always_open() {
+                    report.skipped = Some(o.calendar.skipped(o.ob.opened_at, due));
+                }
+            }
+            None => {
+                let worst = closed
+                    .iter()
+                    .filter(|o| o.outcome == Outcome::Missed)
+                    .filter_map(|o| o.closed_at.map(|c| c.signed_duration_since(o.due_at)))
+                    .max();
+                if let Some(late) = worst {
+                    report.status = SlaStatus::Missed;
+                    report.breach = Some(late);
+                }
+            }
+        }
+        closed.extend(open.into_iter().map(|o| o.ob));
+        closed.sort_by_key(|o| (o.message, o.kind == ObligationKind::Compliance));
+        report.obligations = closed;
+        Ok(report)
+    }
+}
+
+fn new_obligation(
+    kind: ObligationKind,
+    tier: RiskTier,
+    message: usize,
+    opened_at: DateTime<Utc>,
+    due_at: DateTime<Utc>,
+    target: TimeDelta,
+) -> Obligation {
+    Obligation {
+        kind,
+        tier,
+        message,
+        opened_at,
+        due_at,
+        target,
+        paused: TimeDelta::zero(),
+        closed_at: None,
+        outcome: Outcome::Open,
+        replied: false,
+    }
+}
+
+/// Closes the open obligations whose kind `which` selects, at `at`. `Met` means
+/// "met or missed by time"; `Waived` waives.
+fn close(
+    open: &mut Vec<Open<'_>>,
+    closed: &mut Vec<Obligation>,
+    at: DateTime<Utc>,
+    outcome: Outcome,
+    replied: bool,
+    which: impl Fn(ObligationKind) -> bool,
+) {
+    let mut i = 0;
+    while i < open.len() {
+        let selected = open.get(i).is_some_and(|o| which(o.ob.kind));
+        if !selected {
+            i += 1;
+            continue;
+        }
+        let mut ob = open.swap_remove(i).ob;
+        ob.closed_at = Some(at);
+        ob.replied = replied;
+        ob.outcome = match outcome {
+            Outcome::Met if at > ob.due_at => Outcome::Missed,
+            other => other,
+        };
+        closed.push(ob);
+    }
+}
+
+/// Moves the due time of every open internal obligation by the business time of the
+/// pause `[since, until)` that falls after it opened, if the pause began before it
+/// was due (a pause after a breach does not undo the breach).
+fn apply_pause(
+    open: &mut [Open<'_>],
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<(), CalendarError> {
+    for o in open
+        .iter_mut()
+        .filter(|o| o.ob.kind != ObligationKind::Compliance)
+    {
+        let start = since.max(o.ob.opened_at);
+        if start >= o.ob.due_at || until <= start {
+            continue;
+        }
+        o.ob.paused += business_between(o.calendar, start, until)?;
+        o.ob.due_at = o.calendar.add(o.ob.opened_at, o.ob.target + o.ob.paused)?;
+    }
+    Ok(())
+}
+
+fn business_between(
+    calendar: &Calendar,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<TimeDelta, CalendarError> {
+    if to <= from {
+        return Ok(TimeDelta::zero());
+    }
+    calendar.between(from, to)
+}
+
+fn ratio(used: TimeDelta, target: TimeDelta) -> f64 {
+    let target = target.num_milliseconds();
+    if target <= 0 {
+        return 1.0;
+    }
+    used.num_milliseconds() as f64 / target as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assessment::{Field, Match};
+    use crate::risk::RiskCategory;
+    use crate::ticket::{Channel, Marketplace, Message};
+    use chrono::TimeZone;
+
+    fn t(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 2, h, m, 0).unwrap()
+    }
+
+    /// An assessment whose matches put `cats[i]` on message `i`.
+    fn assessed(cats: &[&[RiskCategory]]) -> Assessment {
+        let matches = cats
+            .iter()
+            .enumerate()
+            .flat_map(|(message, cs)| {
+                cs.iter().map(move |c| Match {
+                    message,
+                    field: Field::Body,
+                    start: 0,
+                    end: 1,
+                    category: *c,
+                    term: "x".into(),
+                    negated: false,
+                })
+            })
+            .collect();
+        Assessment {
+            tier: RiskTier::Low,
+            categories: CategorySet::new(),
+            matches,
+            rule: None,
+            reason: String::new(),
+        }
+    }
+
+    fn amazon(messages: Vec<Message>) -> Ticket {
+        let mut t = Ticket::new("T", Channel::amazon(Marketplace::Us));
+        t.messages = messages;
+        t
+    }
+
+    fn eval(ticket: &Ticket, cats: &[&[RiskCategory]], now: DateTime<Utc>) -> SlaReport {
+        Policy::default()
+            .evaluate(ticket, &assessed(cats), now)
+            .unwrap()
+    }
+
+    use MessageKind as K;
+    use RiskCategory as C;
+
+    #[test]
+    fn plain_amazon_message_is_compliance_with_both_clocks() {
+        let ticket = amazon(vec![Message::buyer(t(8, 0), "Can I change the colour?")]);
+        let r = eval(&ticket, &[&[]], t(9, 0));
+        assert_eq!(r.tier, RiskTier::Compliance);
+        assert_eq!(r.rule.as_deref(), Some("amazon_any_message"));
+        assert_eq!(r.due_at, Some(t(20, 0)));
+        assert_eq!(r.compliance_due_at, Some(t(8, 0) + TimeDelta::hours(24)));
+        assert_eq!(r.status, SlaStatus::OnTrack);
+        assert_eq!(r.band, Band::Green);
+        assert_eq!(r.remaining, Some(TimeDelta::hours(11)));
+        assert_eq!(r.first_received_at, Some(t(8, 0)));
+    }
+
+    #[test]
+    fn tier_is_sticky_and_each_obligation_keeps_its_own_target() {
+        // The example: a standard question at 08:00, a claim threat at 11:20.
+        let ticket = amazon(vec![
+            Message::buyer(t(8, 0), "Is this compatible with my phone?"),
+            Message::buyer(t(11, 20), "Answer or I'll open an A-to-z claim"),
+        ]);
+        let r = eval(&ticket, &[&[], &[C::AToZClaim]], t(11, 30));
+        assert_eq!(r.tier, RiskTier::OdrCritical);
+        assert_eq!(r.due_at, Some(t(12, 20)));
+        // A calmer follow-up never lowers the tier.
+        let calmer = amazon(vec![
+            Message::buyer(t(8, 0), "I'll open an A-to-z claim"),
+            Message::buyer(t(8, 30), "ok thanks"),
+        ]);
+        let r = eval(&calmer, &[&[C::AToZClaim], &[]], t(8, 40));
+        assert_eq!(r.tier, RiskTier::OdrCritical);
+        assert_eq!(r.due_at, Some(t(9, 0)));
+    }
+
+    #[test]
+    fn replies_close_obligations_on_time_or_late() {
+        let table = [
+            ("on time", t(9, 30), SlaStatus::Met, None),
+            ("at the due instant", t(10, 0), SlaStatus::Met, None),
+            (
+                "late",
+                t(10, 45),
+                SlaStatus::Missed,
+                Some(TimeDelta::minutes(45)),
+            ),
+        ];
+        for (name, reply_at, status, breach) in table {
+            let ticket = amazon(vec![
+                Message::buyer(t(8, 0), "my parcel never arrived"),
+                Message::agent(reply_at, "Sorry, refunding now."),
+            ]);
+            let r = eval(&ticket, &[&[C::Lost], &[]], t(12, 0));
+            assert_eq!(r.status, status, "{name}");
+            assert_eq!(r.breach, breach, "{name}");
+            assert_eq!(r.due_at, None, "{name}");
+            assert_eq!(r.compliance_due_at, None, "{name}");
+            assert_eq!(r.band, Band::Done, "{name}");
+            assert!(
+                r.obligations.iter().all(|o| o.outcome != Outcome::Open),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn auto_reply_stops_no_clock_by_default() {
+        let ticket = amazon(vec![
+            Message::buyer(t(8, 0), "where is my order"),
+            Message::new(K::AutoReply, t(8, 1), "We got your message!"),
+        ]);
+        let r = eval(&ticket, &[&[C::OrderStatus], &[]], t(9, 0));
+        assert_eq!(r.status, SlaStatus::OnTrack);
+        assert_eq!(r.due_at, Some(t(10, 0)));
+
+        let mut spec = Policy::default().to_spec();
+        spec.auto_reply.stops_internal_clock = true;
+        let policy = Policy::try_from(spec).unwrap();
+        let r = policy
+            .evaluate(&ticket, &assessed(&[&[C::OrderStatus], &[]]), t(9, 0))
+            .unwrap();
+        // The internal clock stopped, Amazon's 24 h clock did not.
+        assert_eq!(r.due_at, Some(t(8, 0) + TimeDelta::hours(24)));
+        assert_eq!(r.compliance_due_at, r.due_at);
+        let internal = r
+            .obligations
+            .iter()
+            .find(|o| o.kind == ObligationKind::FirstResponse)
+            .unwrap();
+        assert_eq!(internal.outcome, Outcome::Met);
+        assert!(!internal.replied);
+    }
+
+    #[test]
+    fn no_response_needed_waives_without_a_miss() {
+        let ticket = amazon(vec![
+            Message::buyer(t(8, 0), "thank you!"),
+            Message::event(K::NoResponseNeeded, t(23, 0)),
+        ]);
+        let r = eval(&ticket, &[&[]], t(23, 30));
+        assert_eq!(r.status, SlaStatus::Met);
+        assert!(r.obligations.iter().all(|o| o.outcome == Outcome::Waived));
+    }
+
+    #[test]
+    fn resolving_stops_every_clock() {
+        let ticket = amazon(vec![
+            Message::buyer(t(8, 0), "item arrived damaged"),
+            Message::agent(t(8, 30), "Replacement sent."),
+            Message::buyer(t(9, 0), "thanks"),
+            Message::event(K::Resolved, t(9, 5)),
+        ]);
+        let r = eval(&ticket, &[&[C::Damaged], &[], &[], &[]], t(20, 0));
+        assert_eq!(r.status, SlaStatus::Met);
+        assert_eq!(r.due_at, None);
+        let next = r
+            .obligations
+            .iter()
+            .find(|o| o.kind == ObligationKind::NextResponse)
+            .unwrap();
+        assert_eq!(next.closed_at, Some(t(9, 5)));
+        // A new buyer message re-opens the ticket.
+        let mut reopened = ticket.clone();
+        reopened
+            .messages
+            .push(Message::buyer(t(10, 0), "still broken"));
+        let r = eval(
+            &reopened,
+            &[&[C::Damaged], &[], &[], &[], &[C::Damaged]],
+            t(10, 30),
+        );
+        assert_eq!(r.status, SlaStatus::OnTrack);
+        assert_eq!(r.due_at, Some(t(12, 0)));
+    }
+
+    #[test]
+    fn pauses_move_internal_deadlines_but_not_compliance() {
+        let ticket = amazon(vec![
+            Message::buyer(t(8, 0), "wrong item"),
+            Message::event(K::Pause, t(8, 30)),
+            Message::event(K::Resume, t(9, 30)),
+        ]);
+        let r = eval(&ticket, &[&[C::WrongItem], &[], &[]], t(9, 45));
+        assert_eq!(r.due_at, Some(t(11, 0)));
+        assert!(!r.paused);
+        assert_eq!(r.compliance_due_at, Some(t(8, 0) + TimeDelta::hours(24)));
+
+        // Still paused at `now`: the deadline assumes the pause ends now.
+        let open_pause = amazon(ticket.messages[..2].to_vec());
+        let r = eval(&open_pause, &[&[C::WrongItem], &[]], t(12, 0));
+        assert!(r.paused);
+        assert_eq!(r.due_at, Some(t(13, 30)));
+        assert_eq!(r.status, SlaStatus::OnTrack);
+
+        // A pause that starts after the breach does not undo it.
+        let late_pause = amazon(vec![
+            Message::buyer(t(8, 0), "wrong item"),
+            Message::event(K::Pause, t(10, 30)),
+            Message::event(K::Resume, t(11, 30)),
+        ]);
+        let r = eval(&late_pause, &[&[C::WrongItem], &[], &[]], t(12, 0));
+        assert_eq!(r.status, SlaStatus::Breached);
+        assert_eq!(r.due_at, Some(t(10, 0)));
+        assert_eq!(r.breach, Some(TimeDelta::hours(2)));
+    }
+
+    #[test]
+    fn claim_event_is_critical_without_any_text() {
+        let ticket = amazon(vec![
+            Message::buyer(t(8, 0), "hello"),
+            Message::agent(t(8, 10), "hi"),
+            Message::event(K::ClaimFiled, t(9, 0)),
+        ]);
+        let r = eval(&ticket, &[&[], &[], &[]], t(9, 10));
+        assert_eq!(r.tier, RiskTier::OdrCritical);
+        assert_eq!(r.rule.as_deref(), Some("amazon_claim_or_chargeback_event"));
+        assert_eq!(r.due_at, Some(t(10, 0)));
+        assert_eq!(r.compliance_due_at, None);
+    }
+
+    #[test]
+    fn status_and_band_follow_the_share_of_target_used() {
+        // odr_high: 2 h target, at risk with 25% (30 min) or less left.
+        let ticket = amazon(vec![Message::buyer(t(8, 0), "damaged")]);
+        let table = [
+            (t(8, 0), SlaStatus::OnTrack, Band::Green),
+            (t(8, 59), SlaStatus::OnTrack, Band::Green),
+            (t(9, 0), SlaStatus::OnTrack, Band::Amber),
+            (t(9, 29), SlaStatus::OnTrack, Band::Amber),
+            (t(9, 30), SlaStatus::AtRisk, Band::Red),
+            (t(10, 0), SlaStatus::AtRisk, Band::Red),
+            (t(10, 1), SlaStatus::Breached, Band::Breached),
+        ];
+        for (now, status, band) in table {
+            let r = eval(&ticket, &[&[C::Damaged]], now);
+            assert_eq!((r.status, r.band), (status, band), "at {now}");
+            assert_eq!(r.remaining, Some(t(10, 0) - now));
+        }
+    }
+
+    #[test]
+    fn history_out_of_order_is_an_error_and_future_entries_are_ignored() {
+        let ticket = amazon(vec![
+            Message::buyer(t(9, 0), "a"),
+            Message::agent(t(8, 0), "b"),
+        ]);
+        let err = Policy::default()
+            .evaluate(&ticket, &assessed(&[&[], &[]]), t(10, 0))
+            .unwrap_err();
+        assert!(
+            matches!(err, SlaError::OutOfOrder { index: 1, .. }),
+            "{err}"
+        );
+
+        let future = amazon(vec![
+            Message::buyer(t(8, 0), "a"),
+            Message::agent(t(9, 0), "b"),
+        ]);
+        let r = eval(&future, &[&[], &[]], t(8, 30));
+        assert_eq!(r.status, SlaStatus::OnTrack);
+    }
+
+    #[test]
+    fn second_message_after_a_reply_is_a_next_response() {
+        let mut ticket = Ticket::new("S", Channel::Shopify);
+        ticket.messages = vec![
+            Message::buyer(t(8, 0), "refund please"),
+            Message::agent(t(9, 0), "sure"),
+            Message::buyer(t(10, 0), "when?"),
+        ];
+        let r = eval(&ticket, &[&[C::Refund], &[], &[]], t(10, 5));
+        assert_eq!(r.tier, RiskTier::Loyalty);
+        assert_eq!(r.compliance_due_at, None);
+        assert_eq!(r.due_at, Some(t(14, 0)));
+        let kinds: Vec<_> = r.obligations.iter().map(|o| (o.kind, o.outcome)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (ObligationKind::FirstResponse, Outcome::Met),
+                (ObligationKind::NextResponse, Outcome::Open)
+            ]
+        );
+    }
+}
