@@ -23,6 +23,7 @@
 mod assessment;
 mod calendar;
 mod duration;
+mod metrics;
 mod policy;
 mod queue;
 mod risk;
@@ -32,6 +33,7 @@ mod ticket;
 
 pub use crate::assessment::{Assessment, Field, Match};
 pub use crate::calendar::{Calendar, CalendarError, CalendarSpec, Skipped};
+pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPONSE_WINDOWS};
 pub use crate::policy::{
     AutoReplyRule, ComplianceClock, Policy, PolicyError, PolicySpec, TierSpec, TierTargets,
 };

@@ -577,39 +577,13 @@ fn ratio(used: TimeDelta, target: TimeDelta) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assessment::{Field, Match};
+    use crate::assessment::assessed;
     use crate::risk::RiskCategory;
     use crate::ticket::{Channel, Marketplace, Message};
     use chrono::TimeZone;
 
     fn t(h: u32, m: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 2, h, m, 0).unwrap()
-    }
-
-    /// An assessment whose matches put `cats[i]` on message `i`.
-    fn assessed(cats: &[&[RiskCategory]]) -> Assessment {
-        let matches = cats
-            .iter()
-            .enumerate()
-            .flat_map(|(message, cs)| {
-                cs.iter().map(move |c| Match {
-                    message,
-                    field: Field::Body,
-                    start: 0,
-                    end: 1,
-                    category: *c,
-                    term: "x".into(),
-                    negated: false,
-                })
-            })
-            .collect();
-        Assessment {
-            tier: RiskTier::Low,
-            categories: CategorySet::new(),
-            matches,
-            rule: None,
-            reason: String::new(),
-        }
     }
 
     fn amazon(messages: Vec<Message>) -> Ticket {
