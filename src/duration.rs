@@ -62,6 +62,32 @@ pub(crate) fn format(d: TimeDelta) -> String {
     out
 }
 
+/// Serde for `Option<TimeDelta>` as a duration string.
+pub(crate) mod option_serde {
+    use chrono::TimeDelta;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[allow(clippy::ref_option)] // serde's `with` passes `&Option<T>`
+    pub(crate) fn serialize<S: Serializer>(d: &Option<TimeDelta>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&super::format(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<TimeDelta>, D::Error> {
+        let s = String::deserialize(d)?;
+        match super::parse(&s) {
+            Some(v) if v > TimeDelta::zero() => Ok(Some(v)),
+            _ => Err(serde::de::Error::custom(format!(
+                "`{s}` is not a positive duration like \"12h\""
+            ))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,7 @@ mod assessment;
 mod calendar;
 mod duration;
 mod metrics;
+mod order;
 mod policy;
 mod queue;
 mod risk;
@@ -34,6 +35,9 @@ mod ticket;
 pub use crate::assessment::{Assessment, Field, Match};
 pub use crate::calendar::{Calendar, CalendarError, CalendarSpec, Skipped};
 pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPONSE_WINDOWS};
+pub use crate::order::{
+    claim_window, ClaimCondition, ClaimRules, ClaimWindow, Fulfillment, NoWindow, OrderContext,
+};
 pub use crate::policy::{
     AutoReplyRule, ComplianceClock, Policy, PolicyError, PolicySpec, TierSpec, TierTargets,
 };

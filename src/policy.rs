@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError, CalendarSpec};
 use crate::duration;
+use crate::order::ClaimRules;
 use crate::risk::RiskTier;
 use crate::rules::{Rule, RuleSet};
 
@@ -171,9 +172,19 @@ pub struct PolicySpec {
     /// What auto-replies do.
     #[serde(default)]
     pub auto_reply: AutoReplyRule,
+    /// No reply is due after the buyer's A-to-z claim window opens (default true).
+    #[serde(default = "yes")]
+    pub cap_due_at_claim_window: bool,
+    /// The published A-to-z claim conditions.
+    #[serde(default)]
+    pub claim_window: ClaimRules,
     /// Named business calendars.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub calendars: BTreeMap<String, CalendarSpec>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_fallback() -> RiskTier {
@@ -206,6 +217,8 @@ struct Inner {
     rules: RuleSet,
     compliance: Vec<ComplianceClock>,
     auto_reply: AutoReplyRule,
+    cap_due_at_claim_window: bool,
+    claim_rules: ClaimRules,
     calendars: BTreeMap<String, Calendar>,
     always_open: Calendar,
 }
@@ -310,6 +323,8 @@ impl Policy {
             rules: i.rules.rules.clone(),
             compliance: i.compliance.clone(),
             auto_reply: i.auto_reply,
+            cap_due_at_claim_window: i.cap_due_at_claim_window,
+            claim_window: i.claim_rules,
             calendars: i
                 .calendars
                 .iter()
@@ -336,6 +351,16 @@ impl Policy {
     /// What auto-replies do to the clocks.
     pub fn auto_reply(&self) -> AutoReplyRule {
         self.inner.auto_reply
+    }
+
+    /// Whether no reply is due after the buyer's A-to-z claim window opens.
+    pub fn caps_due_at_claim_window(&self) -> bool {
+        self.inner.cap_due_at_claim_window
+    }
+
+    /// The published A-to-z claim conditions the policy uses.
+    pub fn claim_rules(&self) -> ClaimRules {
+        self.inner.claim_rules
     }
 
     /// A calendar by name.
@@ -398,6 +423,8 @@ impl Default for Policy {
                     limit: TimeDelta::hours(24),
                 }],
                 auto_reply: AutoReplyRule::default(),
+                cap_due_at_claim_window: true,
+                claim_rules: ClaimRules::default(),
                 calendars: BTreeMap::new(),
                 always_open: Calendar::always_open(),
             }),
@@ -514,6 +541,8 @@ impl TryFrom<PolicySpec> for Policy {
                 },
                 compliance: spec.compliance,
                 auto_reply: spec.auto_reply,
+                cap_due_at_claim_window: spec.cap_due_at_claim_window,
+                claim_rules: spec.claim_window,
                 calendars,
                 always_open: Calendar::always_open(),
             }),

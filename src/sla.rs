@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::assessment::Assessment;
 use crate::calendar::{Calendar, CalendarError, Skipped};
+use crate::order::{ClaimWindow, NoWindow, OrderClock};
 use crate::policy::Policy;
 use crate::risk::{CategorySet, RiskTier};
 use crate::rules::{Facts, Rule};
@@ -189,6 +190,12 @@ pub struct SlaReport {
     /// What the earliest open deadline skipped on its calendar (closed hours,
     /// holidays, closures); `None` for 24/7 and compliance clocks.
     pub skipped: Option<Skipped>,
+    /// The buyer's A-to-z claim window (Amazon tickets with order facts).
+    pub claim_window: Option<ClaimWindow>,
+    /// Why there is no claim window, when order facts were given but none applies.
+    pub no_claim_window: Option<NoWindow>,
+    /// The claim window is open at `now`.
+    pub claim_window_open: bool,
     /// Every obligation, open and closed, in the order opened.
     pub obligations: Vec<Obligation>,
 }
@@ -234,46 +241,257 @@ struct Open<'p> {
     ob: Obligation,
     calendar: &'p Calendar,
     at_risk: f64,
+    /// The due time may not pass this instant (the claim window opening).
+    cap: Option<DateTime<Utc>>,
+}
+
+impl Open<'_> {
+    fn is_response(&self) -> bool {
+        matches!(
+            self.ob.kind,
+            ObligationKind::FirstResponse | ObligationKind::NextResponse
+        )
+    }
+
+    /// Caps the due time at `limit` if it falls after the obligation opened.
+    fn cap_at(&mut self, limit: DateTime<Utc>) {
+        if self.is_response() && limit > self.ob.opened_at {
+            self.cap = Some(self.cap.map_or(limit, |c| c.min(limit)));
+            self.ob.due_at = self.ob.due_at.min(limit);
+        }
+    }
+}
+
+/// The state of one evaluation walk over a ticket's history.
+struct Walk<'p, 't> {
+    policy: &'p Policy,
+    ticket: &'t Ticket,
+    order: Option<OrderClock<'t>>,
+    facts: Facts<'t>,
+    tier: Option<(RiskTier, Option<&'p Rule>)>,
+    open: Vec<Open<'p>>,
+    closed: Vec<Obligation>,
+    paused_since: Option<DateTime<Utc>>,
+    replied_once: bool,
+    first_received_at: Option<DateTime<Utc>>,
+    window: Option<ClaimWindow>,
+    no_window: Option<NoWindow>,
+    /// The current window's opening has been processed as an event.
+    window_seen: bool,
+}
+
+impl<'p, 't> Walk<'p, 't> {
+    fn cal_err(&self, source: CalendarError) -> SlaError {
+        SlaError::Calendar {
+            ticket: self.ticket.id.clone(),
+            source,
+        }
+    }
+
+    /// The claim window as the facts known at `at` give it.
+    fn window_at(&self, at: DateTime<Utc>) -> Option<Result<ClaimWindow, NoWindow>> {
+        let clock = self.order.as_ref()?;
+        let first_contact = self.first_received_at?;
+        Some(clock.window(self.facts.categories(), first_contact, at))
+    }
+
+    /// The facts at `at`, order facts included.
+    fn facts_at(&self, at: DateTime<Utc>) -> Facts<'t> {
+        let window = self.window_at(at).and_then(Result::ok);
+        let mut f = self.facts.at(at).with_claim_window(window);
+        if let Some(clock) = &self.order {
+            let o = clock.order;
+            let lost = self.facts.categories().contains(crate::RiskCategory::Lost);
+            f = f.with_order_flags(
+                clock.delivery_overdue(at),
+                lost && o.delivered_at.is_some_and(|d| d <= at),
+                o.return_requested_at.is_some_and(|r| r <= at)
+                    && o.refunded_at.is_none_or(|r| r > at),
+            );
+        }
+        f
+    }
+
+    /// Re-evaluates the rules at `at`; the tier only ever rises. Returns whether it
+    /// rose.
+    fn retier(&mut self, at: DateTime<Utc>) -> bool {
+        let facts = self.facts_at(at);
+        let (t, rule) = self.policy.rules().tier(&facts);
+        match self.tier {
+            Some((old, _)) if old >= t => false,
+            _ => {
+                self.tier = Some((t, rule));
+                true
+            }
+        }
+    }
+
+    fn current_tier(&self) -> (RiskTier, Option<&'p Rule>) {
+        self.tier.unwrap_or((self.policy.rules().fallback, None))
+    }
+
+    /// Opens a reply obligation at `at` for the current tier.
+    fn open_response(&mut self, index: usize, at: DateTime<Utc>) -> Result<(), SlaError> {
+        let (t, rule) = self.current_tier();
+        let targets = self.policy.targets(t);
+        let calendar = self.policy.calendar_for(t, rule);
+        let (kind, target) = if self.replied_once {
+            (ObligationKind::NextResponse, targets.next_response)
+        } else {
+            (ObligationKind::FirstResponse, targets.first_response)
+        };
+        let due_at = calendar.add(at, target).map_err(|e| self.cal_err(e))?;
+        let mut open = Open {
+            ob: new_obligation(kind, t, index, at, due_at, target),
+            calendar,
+            at_risk: targets.at_risk,
+            cap: None,
+        };
+        if let (Some(w), true) = (self.window, self.policy.caps_due_at_claim_window()) {
+            open.cap_at(w.opens_at);
+        }
+        self.open.push(open);
+        Ok(())
+    }
+
+    fn buyer_message(
+        &mut self,
+        index: usize,
+        at: DateTime<Utc>,
+        cats: CategorySet,
+    ) -> Result<(), SlaError> {
+        self.facts = self.facts.with_categories(cats);
+        self.first_received_at.get_or_insert(at);
+        if let Some(w) = self.window_at(at) {
+            let (window, reason) = match w {
+                Ok(w) => (Some(w), None),
+                Err(r) => (None, Some(r)),
+            };
+            if window.map(|w| w.opens_at) != self.window.map(|w| w.opens_at) {
+                self.window_seen = window.is_some_and(|w| w.opens_at <= at);
+            }
+            self.window = window;
+            self.no_window = reason;
+            if let (Some(w), true) = (window, self.policy.caps_due_at_claim_window()) {
+                for o in &mut self.open {
+                    o.cap_at(w.opens_at);
+                }
+            }
+        }
+        self.retier(at);
+        self.open_response(index, at)?;
+        let (t, rule) = self.current_tier();
+        let targets = self.policy.targets(t);
+        if let Some(clock) = self.policy.compliance_for(self.ticket.channel.name()) {
+            let due_at =
+                at.checked_add_signed(clock.limit)
+                    .ok_or_else(|| SlaError::OutOfRange {
+                        ticket: self.ticket.id.clone(),
+                    })?;
+            let ob = new_obligation(
+                ObligationKind::Compliance,
+                t,
+                index,
+                at,
+                due_at,
+                clock.limit,
+            );
+            let calendar = self.policy.calendar_for(t, None);
+            self.open.push(Open {
+                ob,
+                calendar,
+                at_risk: targets.at_risk,
+                cap: None,
+            });
+        }
+        let has_resolution = self
+            .open
+            .iter()
+            .any(|o| o.ob.kind == ObligationKind::Resolution);
+        if let (Some(res), false) = (targets.resolution, has_resolution) {
+            let calendar = self.policy.calendar_for(t, rule);
+            let due_at = calendar.add(at, res).map_err(|e| self.cal_err(e))?;
+            let ob = new_obligation(ObligationKind::Resolution, t, index, at, due_at, res);
+            self.open.push(Open {
+                ob,
+                calendar,
+                at_risk: targets.at_risk,
+                cap: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// Processes the claim window's opening as an event, if it lies at or before
+    /// `until` and has not been processed: a waiting ticket is re-tiered then, and
+    /// if its tier rose, a reply obligation for the new tier opens at that instant.
+    fn window_opening(&mut self, until: DateTime<Utc>) -> Result<(), SlaError> {
+        let Some(w) = self.window else { return Ok(()) };
+        if self.window_seen || w.opens_at > until {
+            return Ok(());
+        }
+        self.window_seen = true;
+        // A refund or chargeback before the opening closes the way to a claim.
+        if !matches!(self.window_at(w.opens_at), Some(Ok(now)) if now.opens_at == w.opens_at) {
+            return Ok(());
+        }
+        let waiting = self.open.iter().any(Open::is_response);
+        if waiting && self.retier(w.opens_at) {
+            let index = self.open.iter().map(|o| o.ob.message).max().unwrap_or(0);
+            self.open_response(index, w.opens_at)?;
+        }
+        Ok(())
+    }
 }
 
 impl Policy {
     /// Evaluates a ticket's SLA at `now` from its whole history and its assessment
     /// (whose matches say which message carried which categories).
     ///
-    /// Entries after `now` are ignored: the report is the state as of `now`.
+    /// Entries after `now` are ignored: the report is the state as of `now`. For an
+    /// Amazon ticket with [`OrderContext`](crate::OrderContext), the buyer's A-to-z
+    /// claim window is computed after each buyer message; its opening while the
+    /// ticket waits is an event of its own (re-tiering the ticket), and, with
+    /// [`Policy::caps_due_at_claim_window`], no reply is due after it.
     ///
     /// # Errors
     /// [`SlaError::OutOfOrder`] if the history is not in time order;
-    /// [`SlaError::Calendar`] if a deadline falls outside the representable range.
+    /// [`SlaError::Calendar`] or [`SlaError::OutOfRange`] if a deadline falls outside
+    /// the representable range.
     pub fn evaluate(
         &self,
         ticket: &Ticket,
         assessment: &Assessment,
         now: DateTime<Utc>,
     ) -> Result<SlaReport, SlaError> {
-        let cal_err = |source| SlaError::Calendar {
-            ticket: ticket.id.clone(),
-            source,
-        };
         let mut per_message = vec![CategorySet::new(); ticket.messages.len()];
         for m in assessment.matches.iter().filter(|m| !m.negated) {
             if let Some(set) = per_message.get_mut(m.message) {
                 set.insert(m.category);
             }
         }
-
-        let channel_name = ticket.channel.name();
-        let compliance = self.compliance_for(channel_name);
+        let order = ticket
+            .order
+            .as_ref()
+            .filter(|_| ticket.channel.is_amazon())
+            .map(|o| OrderClock::new(o, ticket.channel.marketplace(), self.claim_rules()));
         let auto = self.auto_reply();
-        let mut facts = Facts::new(&ticket.channel);
-        let mut tier: Option<(RiskTier, Option<&Rule>)> = None;
-        let mut open: Vec<Open<'_>> = Vec::new();
-        let mut closed: Vec<Obligation> = Vec::new();
-        let mut paused_since: Option<DateTime<Utc>> = None;
-        let mut replied_once = false;
-        let mut first_received_at = None;
+        let mut w = Walk {
+            policy: self,
+            ticket,
+            order,
+            facts: Facts::new(&ticket.channel),
+            tier: None,
+            open: Vec::new(),
+            closed: Vec::new(),
+            paused_since: None,
+            replied_once: false,
+            first_received_at: None,
+            window: None,
+            no_window: None,
+            window_seen: false,
+        };
         let mut prev: Option<DateTime<Utc>> = None;
-
         for (index, (m, cats)) in ticket.messages.iter().zip(&per_message).enumerate() {
             if prev.is_some_and(|p| m.at < p) {
                 return Err(SlaError::OutOfOrder {
@@ -287,87 +505,24 @@ impl Policy {
                 break;
             }
             let at = m.at;
+            w.window_opening(at)?;
             match m.kind {
-                MessageKind::BuyerMessage
-                | MessageKind::ClaimFiled
-                | MessageKind::ChargebackFiled => {
-                    if m.kind == MessageKind::BuyerMessage {
-                        facts = facts.with_categories(*cats);
-                        first_received_at.get_or_insert(at);
-                    } else {
-                        facts = facts.with_event(m.kind);
-                    }
-                    let (t, rule) = self.rules().tier(&facts);
-                    match tier {
-                        Some((old, _)) if old >= t => {}
-                        _ => tier = Some((t, rule)),
-                    }
-                    let (t, rule) = tier.unwrap_or((t, rule));
-                    let targets = self.targets(t);
-                    let calendar = self.calendar_for(t, rule);
-                    let (kind, target) = if replied_once {
-                        (ObligationKind::NextResponse, targets.next_response)
-                    } else {
-                        (ObligationKind::FirstResponse, targets.first_response)
-                    };
-                    let due_at = calendar.add(at, target).map_err(cal_err)?;
-                    let ob = new_obligation(kind, t, index, at, due_at, target);
-                    open.push(Open {
-                        ob,
-                        calendar,
-                        at_risk: targets.at_risk,
-                    });
-                    if m.kind == MessageKind::BuyerMessage {
-                        if let Some(clock) = compliance {
-                            let due_at = at.checked_add_signed(clock.limit).ok_or_else(|| {
-                                SlaError::OutOfRange {
-                                    ticket: ticket.id.clone(),
-                                }
-                            })?;
-                            let ob = new_obligation(
-                                ObligationKind::Compliance,
-                                t,
-                                index,
-                                at,
-                                due_at,
-                                clock.limit,
-                            );
-                            open.push(Open {
-                                ob,
-                                calendar: self.calendar_for(t, None),
-                                at_risk: targets.at_risk,
-                            });
-                        }
-                        let has_resolution =
-                            open.iter().any(|o| o.ob.kind == ObligationKind::Resolution);
-                        if let (Some(res), false) = (targets.resolution, has_resolution) {
-                            let due_at = calendar.add(at, res).map_err(cal_err)?;
-                            let ob = new_obligation(
-                                ObligationKind::Resolution,
-                                t,
-                                index,
-                                at,
-                                due_at,
-                                res,
-                            );
-                            open.push(Open {
-                                ob,
-                                calendar,
-                                at_risk: targets.at_risk,
-                            });
-                        }
-                    }
+                MessageKind::BuyerMessage => w.buyer_message(index, at, *cats)?,
+                MessageKind::ClaimFiled | MessageKind::ChargebackFiled => {
+                    w.facts = w.facts.with_event(m.kind);
+                    w.retier(at);
+                    w.open_response(index, at)?;
                 }
                 MessageKind::AgentReply => {
-                    replied_once = true;
-                    close(&mut open, &mut closed, at, Outcome::Met, true, |k| {
+                    w.replied_once = true;
+                    close(&mut w.open, &mut w.closed, at, Outcome::Met, true, |k| {
                         k != ObligationKind::Resolution
                     });
                 }
                 MessageKind::AutoReply => {
                     close(
-                        &mut open,
-                        &mut closed,
+                        &mut w.open,
+                        &mut w.closed,
                         at,
                         Outcome::Met,
                         false,
@@ -379,44 +534,59 @@ impl Policy {
                     );
                 }
                 MessageKind::NoResponseNeeded => {
-                    close(&mut open, &mut closed, at, Outcome::Waived, false, |k| {
-                        k != ObligationKind::Resolution
-                    });
+                    close(
+                        &mut w.open,
+                        &mut w.closed,
+                        at,
+                        Outcome::Waived,
+                        false,
+                        |k| k != ObligationKind::Resolution,
+                    );
                 }
                 MessageKind::Pause => {
-                    paused_since.get_or_insert(at);
+                    w.paused_since.get_or_insert(at);
                 }
                 MessageKind::Resume => {
-                    if let Some(since) = paused_since.take() {
-                        apply_pause(&mut open, since, at).map_err(cal_err)?;
+                    if let Some(since) = w.paused_since.take() {
+                        apply_pause(&mut w.open, since, at).map_err(|e| w.cal_err(e))?;
                     }
                 }
                 MessageKind::Resolved => {
-                    if let Some(since) = paused_since.take() {
-                        apply_pause(&mut open, since, at).map_err(cal_err)?;
+                    if let Some(since) = w.paused_since.take() {
+                        apply_pause(&mut w.open, since, at).map_err(|e| w.cal_err(e))?;
                     }
-                    close(&mut open, &mut closed, at, Outcome::Met, false, |_| true);
+                    close(&mut w.open, &mut w.closed, at, Outcome::Met, false, |_| {
+                        true
+                    });
                 }
             }
         }
-        let paused = paused_since.is_some();
-        if let Some(since) = paused_since {
-            apply_pause(&mut open, since, now).map_err(cal_err)?;
+        w.window_opening(now)?;
+        if let Some(at_now) = w.window_at(now) {
+            (w.window, w.no_window) = match at_now {
+                Ok(cw) => (Some(cw), None),
+                Err(reason) => (None, Some(reason)),
+            };
         }
-
-        let (tier, rule) = match tier {
+        let paused = w.paused_since.is_some();
+        if let Some(since) = w.paused_since {
+            apply_pause(&mut w.open, since, now).map_err(|e| w.cal_err(e))?;
+        }
+        let (tier, rule) = match w.tier {
             Some((t, r)) => (t, r.map(|r| r.name.clone())),
             None => {
-                let (t, r) = self.rules().tier(&facts);
+                let (t, r) = self.rules().tier(&w.facts);
                 (t, r.map(|r| r.name.clone()))
             }
         };
-        let compliance_due_at = open
+        let compliance_due_at = w
+            .open
             .iter()
             .filter(|o| o.ob.kind == ObligationKind::Compliance)
             .map(|o| o.ob.due_at)
             .min();
-        let earliest = open
+        let earliest = w
+            .open
             .iter()
             .min_by_key(|o| (o.ob.due_at, o.ob.kind == ObligationKind::Compliance));
 
@@ -431,8 +601,11 @@ impl Policy {
             elapsed_fraction: None,
             breach: None,
             paused,
-            first_received_at,
+            first_received_at: w.first_received_at,
             skipped: None,
+            claim_window: w.window,
+            no_claim_window: w.no_window,
+            claim_window_open: w.window.is_some_and(|cw| cw.is_open(now)),
             obligations: Vec::new(),
         };
         match earliest {
@@ -441,10 +614,15 @@ impl Policy {
                 let used = if o.ob.kind == ObligationKind::Compliance {
                     now.signed_duration_since(o.ob.opened_at)
                 } else {
-                    business_between(o.calendar, o.ob.opened_at, now).map_err(cal_err)?
+                    business_between(o.calendar, o.ob.opened_at, now).map_err(|e| w.cal_err(e))?
                         - o.ob.paused
                 };
-                let fraction = ratio(used.max(TimeDelta::zero()), o.ob.target);
+                // A capped deadline counts its share against the capped span.
+                let span = match o.cap {
+                    Some(cap) if cap <= due => cap.signed_duration_since(o.ob.opened_at),
+                    _ => o.ob.target,
+                };
+                let fraction = ratio(used.max(TimeDelta::zero()), span.min(o.ob.target));
                 let (status, band) = if now > due {
                     (SlaStatus::Breached, Band::Breached)
                 } else if 1.0 - fraction <= o.at_risk {
@@ -465,7 +643,8 @@ impl Policy {
                 }
             }
             None => {
-                let worst = closed
+                let worst = w
+                    .closed
                     .iter()
                     .filter(|o| o.outcome == Outcome::Missed)
                     .filter_map(|o| o.closed_at.map(|c| c.signed_duration_since(o.due_at)))
@@ -476,9 +655,10 @@ impl Policy {
                 }
             }
         }
-        closed.extend(open.into_iter().map(|o| o.ob));
-        closed.sort_by_key(|o| (o.message, o.kind == ObligationKind::Compliance));
-        report.obligations = closed;
+        let mut all = w.closed;
+        all.extend(w.open.into_iter().map(|o| o.ob));
+        all.sort_by_key(|o| (o.message, o.opened_at, o.kind == ObligationKind::Compliance));
+        report.obligations = all;
         Ok(report)
     }
 }
@@ -550,7 +730,8 @@ fn apply_pause(
             continue;
         }
         o.ob.paused += business_between(o.calendar, start, until)?;
-        o.ob.due_at = o.calendar.add(o.ob.opened_at, o.ob.target + o.ob.paused)?;
+        let due = o.calendar.add(o.ob.opened_at, o.ob.target + o.ob.paused)?;
+        o.ob.due_at = o.cap.map_or(due, |cap| due.min(cap));
     }
     Ok(())
 }
@@ -842,5 +1023,198 @@ mod tests {
                 (ObligationKind::NextResponse, Outcome::Open)
             ]
         );
+    }
+
+    mod order_aware {
+        use super::*;
+        use crate::order::{ClaimCondition, Fulfillment, NoWindow, OrderContext};
+        use chrono::NaiveDate;
+        use proptest::prelude::*;
+
+        fn d(mo: u32, day: u32, h: u32, mi: u32) -> DateTime<Utc> {
+            Utc.with_ymd_and_hms(2026, mo, day, h, mi, 0).unwrap()
+        }
+
+        /// Merchant-fulfilled, max delivery Nov 3; no marketplace, so dates end at
+        /// midnight UTC: "not received" opens at the end of Nov 6 = Nov 7 00:00 UTC.
+        fn order() -> OrderContext {
+            OrderContext::new()
+                .fulfillment(Fulfillment::Merchant)
+                .max_delivery_date(NaiveDate::from_ymd_opt(2026, 11, 3).unwrap())
+        }
+
+        fn with_order(messages: Vec<Message>, order: Option<OrderContext>) -> Ticket {
+            let mut t = Ticket::new("O", Channel::Amazon { marketplace: None });
+            t.messages = messages;
+            t.order = order;
+            t
+        }
+
+        fn history() -> Vec<Message> {
+            vec![
+                Message::buyer(d(11, 4, 10, 0), "where is my order?"),
+                Message::agent(d(11, 4, 11, 0), "It is on its way."),
+            ]
+        }
+
+        #[test]
+        fn window_opening_inside_the_target_caps_the_deadline() {
+            let mut msgs = history();
+            msgs.push(Message::buyer(d(11, 6, 23, 0), "still nothing"));
+            let cats: &[&[C]] = &[&[C::OrderStatus], &[], &[]];
+            let r = eval(
+                &with_order(msgs.clone(), Some(order())),
+                cats,
+                d(11, 6, 23, 10),
+            );
+            assert_eq!(r.tier, RiskTier::OdrHigh);
+            assert_eq!(
+                r.due_at,
+                Some(d(11, 7, 0, 0)),
+                "due no later than the window opening"
+            );
+            assert_eq!(
+                r.claim_window.map(|w| w.condition),
+                Some(ClaimCondition::NotReceived)
+            );
+            assert!(!r.claim_window_open);
+            // Without order facts: exactly as before.
+            let plain = eval(&with_order(msgs, None), cats, d(11, 6, 23, 10));
+            assert_eq!(plain.due_at, Some(d(11, 7, 1, 0)));
+            assert_eq!(plain.claim_window, None);
+            assert_eq!(plain.no_claim_window, None);
+        }
+
+        #[test]
+        fn a_message_while_the_window_is_open_is_critical() {
+            let mut msgs = history();
+            msgs.push(Message::buyer(d(11, 7, 9, 0), "hello?"));
+            let r = eval(
+                &with_order(msgs, Some(order())),
+                &[&[C::OrderStatus], &[], &[]],
+                d(11, 7, 9, 5),
+            );
+            assert_eq!(r.tier, RiskTier::OdrCritical);
+            assert_eq!(r.rule.as_deref(), Some("amazon_claim_window_open"));
+            assert_eq!(r.due_at, Some(d(11, 7, 10, 0)));
+            assert!(r.claim_window_open);
+        }
+
+        #[test]
+        fn the_window_opening_while_waiting_escalates_the_ticket() {
+            let mut spec = Policy::default().to_spec();
+            spec.cap_due_at_claim_window = false;
+            let policy = Policy::try_from(spec).unwrap();
+            let mut msgs = history();
+            msgs.push(Message::buyer(d(11, 6, 23, 30), "any news?"));
+            let t = with_order(msgs, Some(order()));
+            let a = assessed(&[&[C::OrderStatus], &[], &[]]);
+            let before = policy.evaluate(&t, &a, d(11, 6, 23, 50)).unwrap();
+            assert_eq!(before.tier, RiskTier::OdrHigh);
+            assert_eq!(before.due_at, Some(d(11, 7, 1, 30)));
+            let after = policy.evaluate(&t, &a, d(11, 7, 0, 30)).unwrap();
+            assert_eq!(after.tier, RiskTier::OdrCritical);
+            assert_eq!(
+                after.due_at,
+                Some(d(11, 7, 1, 0)),
+                "60 min from the opening"
+            );
+        }
+
+        #[test]
+        fn fba_and_chargebacks_give_reasons_not_windows() {
+            let cats: &[&[C]] = &[&[C::Lost], &[]];
+            let fba = order().fulfillment(Fulfillment::Amazon);
+            let r = eval(&with_order(history(), Some(fba)), cats, d(11, 8, 0, 0));
+            assert_eq!(
+                (r.claim_window, r.no_claim_window),
+                (None, Some(NoWindow::FulfilledByAmazon))
+            );
+            let cb = order().chargeback_at(d(11, 5, 0, 0));
+            let r = eval(&with_order(history(), Some(cb)), cats, d(11, 8, 0, 0));
+            assert_eq!(r.no_claim_window, Some(NoWindow::ChargebackFiled));
+        }
+
+        #[test]
+        fn order_facts_are_ignored_off_amazon() {
+            let mut t = with_order(history(), Some(order()));
+            t.channel = Channel::Shopify;
+            let r = eval(&t, &[&[C::Lost], &[]], d(11, 8, 0, 0));
+            assert_eq!((r.claim_window, r.no_claim_window), (None, None));
+        }
+
+        fn arb_order() -> impl Strategy<Value = OrderContext> {
+            let day = |lo: u32, hi: u32| {
+                (lo..hi).prop_map(|h| d(11, 1, 0, 0) + TimeDelta::hours(i64::from(h)))
+            };
+            (
+                prop::option::of(prop::sample::select(vec![
+                    Fulfillment::Merchant,
+                    Fulfillment::Amazon,
+                ])),
+                prop::option::of(0u32..20),
+                prop::option::of(day(0, 480)),
+                prop::option::of(day(0, 480)),
+                prop::option::of(day(0, 480)),
+                prop::option::of(day(0, 480)),
+            )
+                .prop_map(|(f, mdd, delivered, ret, refunded, cb)| OrderContext {
+                    order_date: None,
+                    fulfillment: f,
+                    max_delivery_date: mdd.and_then(|n| NaiveDate::from_ymd_opt(2026, 11, 1 + n)),
+                    delivered_at: delivered,
+                    return_requested_at: ret,
+                    refunded_at: refunded,
+                    chargeback_at: cb,
+                })
+        }
+
+        fn arb_history() -> impl Strategy<Value = (Vec<Message>, Vec<Vec<C>>)> {
+            let cats = prop::collection::vec(prop::sample::select(C::ALL.to_vec()), 0..3);
+            let kind = prop::sample::select(vec![
+                K::BuyerMessage,
+                K::BuyerMessage,
+                K::AgentReply,
+                K::Pause,
+                K::Resume,
+            ]);
+            prop::collection::vec((1i64..1500, kind, cats), 1..6).prop_map(|steps| {
+                let mut at = d(11, 1, 0, 0);
+                let mut msgs = Vec::new();
+                let mut cats = Vec::new();
+                for (gap, kind, cs) in steps {
+                    at += TimeDelta::minutes(gap * 5);
+                    msgs.push(Message::new(kind, at, ""));
+                    cats.push(if kind == K::BuyerMessage {
+                        cs
+                    } else {
+                        Vec::new()
+                    });
+                }
+                (msgs, cats)
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+
+            /// Adding order facts never lowers the tier and never moves `due_at` later.
+            #[test]
+            fn order_facts_never_lower_the_tier_or_delay_the_deadline(
+                (msgs, cats) in arb_history(),
+                order in arb_order(),
+                now_offset in 0i64..20_000,
+            ) {
+                let now = d(11, 1, 0, 0) + TimeDelta::minutes(now_offset);
+                let refs: Vec<&[C]> = cats.iter().map(Vec::as_slice).collect();
+                let plain = eval(&with_order(msgs.clone(), None), &refs, now);
+                let rich = eval(&with_order(msgs, Some(order)), &refs, now);
+                prop_assert!(rich.tier >= plain.tier, "{:?} < {:?}", rich.tier, plain.tier);
+                prop_assert_eq!(rich.due_at.is_some(), plain.due_at.is_some());
+                if let (Some(a), Some(b)) = (rich.due_at, plain.due_at) {
+                    prop_assert!(a <= b, "due moved later: {} > {}", a, b);
+                }
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::order::OrderContext;
 use crate::risk::UnknownNameError;
 
 /// An Amazon marketplace, by its two-letter code (`US`, `DE`, `JP`, ...).
@@ -466,6 +467,9 @@ pub struct Ticket {
     /// The history: messages and events, in time order.
     #[serde(default)]
     pub messages: Vec<Message>,
+    /// What the seller knows about the order, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<OrderContext>,
 }
 
 impl Ticket {
@@ -476,7 +480,15 @@ impl Ticket {
             channel,
             order_id: None,
             messages: Vec::new(),
+            order: None,
         }
+    }
+
+    /// Sets the order facts.
+    #[must_use]
+    pub fn with_order(mut self, order: OrderContext) -> Ticket {
+        self.order = Some(order);
+        self
     }
 
     /// Sets the order id.
