@@ -21,11 +21,15 @@
 )]
 
 mod assessment;
+mod calendar;
 mod risk;
 mod rules;
 mod ticket;
 
 pub use crate::assessment::{Assessment, Field, Match};
+pub use crate::calendar::{
+    Calendar, CalendarError, CalendarSpec, LocalRangeSpec, Skipped, WeeklyHoursSpec,
+};
 pub use crate::risk::{CategorySet, RiskCategory, RiskTier, UnknownNameError};
 pub use crate::rules::{Facts, Rule, RuleSet};
 pub use crate::ticket::{Author, Channel, Marketplace, Message, MessageKind, Ticket};
