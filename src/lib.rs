@@ -33,7 +33,9 @@ mod sla;
 mod ticket;
 
 pub use crate::assessment::{Assessment, Field, Match};
-pub use crate::calendar::{Calendar, CalendarError, CalendarSpec, Skipped};
+pub use crate::calendar::{
+    Calendar, CalendarError, CalendarSpec, LocalRangeSpec, Skipped, WeeklyHoursSpec,
+};
 pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPONSE_WINDOWS};
 pub use crate::order::{
     claim_window, ClaimCondition, ClaimRules, ClaimWindow, Fulfillment, NoWindow, OrderContext,

@@ -63,15 +63,17 @@ pub enum PolicyError {
         /// The name.
         name: String,
     },
-    /// A calendar is invalid.
-    #[error("calendars.{name}: {source}")]
-    Calendar {
-        /// The calendar's name.
+    /// Two calendars share a name.
+    #[error("calendars[{index}]: duplicate calendar name `{name}`")]
+    DuplicateCalendar {
+        /// The index of the second calendar.
+        index: usize,
+        /// The name.
         name: String,
-        /// What is wrong with it.
-        #[source]
-        source: CalendarError,
     },
+    /// A calendar is invalid (its error names the calendar and field).
+    #[error("calendars: {0}")]
+    Calendar(#[source] CalendarError),
     /// Two rules share a name.
     #[error("rules[{index}]: duplicate rule name `{name}`")]
     DuplicateRule {
@@ -178,9 +180,9 @@ pub struct PolicySpec {
     /// The published A-to-z claim conditions.
     #[serde(default)]
     pub claim_window: ClaimRules,
-    /// Named business calendars.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub calendars: BTreeMap<String, CalendarSpec>,
+    /// Named business calendars (`[[calendars]]` tables, each with its `name`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calendars: Vec<CalendarSpec>,
 }
 
 fn yes() -> bool {
@@ -325,11 +327,7 @@ impl Policy {
             auto_reply: i.auto_reply,
             cap_due_at_claim_window: i.cap_due_at_claim_window,
             claim_window: i.claim_rules,
-            calendars: i
-                .calendars
-                .iter()
-                .map(|(n, c)| (n.clone(), CalendarSpec::from(c)))
-                .collect(),
+            calendars: i.calendars.values().map(CalendarSpec::from).collect(),
         }
     }
 
@@ -454,12 +452,12 @@ impl TryFrom<PolicySpec> for Policy {
     /// that never open), duplicate rule names.
     fn try_from(spec: PolicySpec) -> Result<Self, Self::Error> {
         let mut calendars = BTreeMap::new();
-        for (name, mut cal) in spec.calendars {
-            cal.name.clone_from(&name);
-            let built = Calendar::try_from(cal).map_err(|source| PolicyError::Calendar {
-                name: name.clone(),
-                source,
-            })?;
+        for (index, cal) in spec.calendars.into_iter().enumerate() {
+            let name = cal.name.clone();
+            if calendars.contains_key(&name) {
+                return Err(PolicyError::DuplicateCalendar { index, name });
+            }
+            let built = Calendar::try_from(cal).map_err(PolicyError::Calendar)?;
             calendars.insert(name, built);
         }
         let check_calendar = |field: String, name: &Option<String>| match name {

@@ -21,3 +21,13 @@ fn policies_round_trip_through_toml_and_json() {
     let json = serde_json::to_string(&p.to_spec()).unwrap();
     assert_eq!(Policy::from_json_str(&json).unwrap().to_spec(), p.to_spec());
 }
+
+#[test]
+fn bundled_business_hours_policy_loads_and_round_trips() {
+    let text = include_str!("../examples/policies/business_hours.toml");
+    let policy = Policy::from_toml_str(text).expect("business_hours.toml must load");
+    assert!(policy.calendar("berlin_support").is_some());
+    assert!(policy.calendar("tokyo_support").is_some());
+    let again = Policy::from_toml_str(&policy.to_toml_string().unwrap()).unwrap();
+    assert_eq!(again.to_spec(), policy.to_spec());
+}
