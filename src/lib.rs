@@ -21,11 +21,13 @@
 )]
 
 mod assessment;
+mod normalize;
 mod risk;
 mod rules;
 mod ticket;
 
 pub use crate::assessment::{Assessment, Field, Match};
+pub use crate::normalize::{normalize, Normalized};
 pub use crate::risk::{CategorySet, RiskCategory, RiskTier, UnknownNameError};
 pub use crate::rules::{Facts, Rule, RuleSet};
 pub use crate::ticket::{Author, Channel, Marketplace, Message, MessageKind, Ticket};
