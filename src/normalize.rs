@@ -98,28 +98,8 @@ impl PartialEq for Normalized {
 
 impl Eq for Normalized {}
 
-/// Output of the ASCII table: a kept byte (lower-cased) or a separator.
-const SEP: u8 = 0;
-
-const fn ascii_table() -> [u8; 128] {
-    let mut t = [SEP; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        if c.is_ascii_digit() || c.is_ascii_lowercase() {
-            t[b] = c;
-        } else if c.is_ascii_uppercase() {
-            t[b] = c + 32;
-        }
-        b += 1;
-    }
-    t
-}
-
-static ASCII: [u8; 128] = ascii_table();
-
 fn ascii_kept(b: u8) -> bool {
-    ASCII.get(usize::from(b)).is_some_and(|&o| o != SEP)
+    b.is_ascii_alphanumeric()
 }
 
 /// Zero-width characters: removed, not separators.
