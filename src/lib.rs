@@ -21,11 +21,19 @@
 )]
 
 mod assessment;
+mod classify;
+mod lexicon;
+mod matcher;
+mod normalize;
 mod risk;
 mod rules;
 mod ticket;
 
 pub use crate::assessment::{Assessment, Field, Match};
+pub use crate::classify::{Classifier, ClassifierBuilder};
+pub use crate::lexicon::{Lexicon, LexiconError};
+pub use crate::matcher::{BuildError, Scratch, TextMatch};
+pub use crate::normalize::{normalize, Normalized};
 pub use crate::risk::{CategorySet, RiskCategory, RiskTier, UnknownNameError};
 pub use crate::rules::{Facts, Rule, RuleSet};
 pub use crate::ticket::{Author, Channel, Marketplace, Message, MessageKind, Ticket};
