@@ -22,8 +22,13 @@
 
 mod assessment;
 mod calendar;
+mod classify;
 mod duration;
+mod engine;
+mod lexicon;
+mod matcher;
 mod metrics;
+mod normalize;
 mod order;
 mod policy;
 mod queue;
@@ -36,7 +41,12 @@ pub use crate::assessment::{Assessment, Field, Match};
 pub use crate::calendar::{
     Calendar, CalendarError, CalendarSpec, LocalRangeSpec, Skipped, WeeklyHoursSpec,
 };
+pub use crate::classify::{Classifier, ClassifierBuilder};
+pub use crate::engine::{Engine, Evaluation};
+pub use crate::lexicon::{Lexicon, LexiconError};
+pub use crate::matcher::{BuildError, Scratch, TextMatch};
 pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPONSE_WINDOWS};
+pub use crate::normalize::{normalize, Normalized};
 pub use crate::order::{
     claim_window, ClaimCondition, ClaimRules, ClaimWindow, Fulfillment, NoWindow, OrderContext,
 };

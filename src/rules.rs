@@ -70,9 +70,17 @@ impl<'a> Facts<'a> {
         delivered_but_not_received: bool,
         return_without_refund: bool,
     ) -> Facts<'a> {
-        self.order_flags = (delivery_overdue as u8) * DELIVERY_OVERDUE
-            | (delivered_but_not_received as u8) * DELIVERED_NOT_RECEIVED
-            | (return_without_refund as u8) * RETURN_WITHOUT_REFUND;
+        let mut flags = 0;
+        if delivery_overdue {
+            flags |= DELIVERY_OVERDUE;
+        }
+        if delivered_but_not_received {
+            flags |= DELIVERED_NOT_RECEIVED;
+        }
+        if return_without_refund {
+            flags |= RETURN_WITHOUT_REFUND;
+        }
+        self.order_flags = flags;
         self
     }
 

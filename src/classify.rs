@@ -1,0 +1,456 @@
+//! The classifier: scans a ticket's buyer messages with a [`Lexicon`] and applies a
+//! [`RuleSet`] to pick the [`RiskTier`].
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use crate::assessment::{Assessment, Field, Match};
+use crate::lexicon::Lexicon;
+use crate::matcher::{BuildError, Matcher, Scratch, TextMatch};
+use crate::risk::{CategorySet, RiskTier};
+use crate::rules::{Facts, RuleSet};
+use crate::ticket::{Author, Ticket};
+
+/// Classifies tickets: finds risk words in buyers' messages and picks a tier.
+///
+/// Built once (the term automaton is compiled at build time), then shared: it holds
+/// an [`Arc`], so cloning is cheap, and it is `Send + Sync`.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use odr_guard::{Channel, Classifier, Marketplace, Message, RiskCategory, RiskTier, Ticket};
+///
+/// let classifier = Classifier::new();
+/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).single().ok_or("time")?;
+/// let ticket = Ticket::new("T-1", Channel::amazon(Marketplace::Us))
+///     .with_message(Message::buyer(at, "Still nothing. I will file an A-to-z claim!"));
+/// let a = classifier.classify(&ticket);
+/// assert_eq!(a.tier, RiskTier::OdrCritical);
+/// assert!(a.categories.contains(RiskCategory::AToZClaim));
+/// assert_eq!(a.rule.as_deref(), Some("amazon_escalation_words"));
+/// assert_eq!(
+///     a.reason,
+///     "amazon_escalation_words: a_to_z_claim (\"A-to-z claim\" in message 0 body)"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    matcher: Matcher,
+    lexicon: Lexicon,
+    rules: RuleSet,
+}
+
+/// Builds a [`Classifier`] from a [`Lexicon`] and a [`RuleSet`] (by default the
+/// built-in lexicon and [`RuleSet::default`]).
+///
+/// ```
+/// use odr_guard::{Classifier, Lexicon, RiskCategory, RuleSet};
+///
+/// let mut lexicon = Lexicon::empty();
+/// lexicon.add_term(RiskCategory::Damaged, "smashed")?;
+/// let classifier = Classifier::builder()
+///     .lexicon(lexicon)
+///     .rules(RuleSet::default())
+///     .build()?;
+/// assert_eq!(classifier.scan("it came SMASHED")[0].category, RiskCategory::Damaged);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ClassifierBuilder {
+    lexicon: Option<Lexicon>,
+    rules: Option<RuleSet>,
+}
+
+impl ClassifierBuilder {
+    /// Uses this lexicon instead of the built-in one.
+    #[must_use]
+    pub fn lexicon(mut self, lexicon: Lexicon) -> ClassifierBuilder {
+        self.lexicon = Some(lexicon);
+        self
+    }
+
+    /// Uses these tier rules instead of [`RuleSet::default`].
+    #[must_use]
+    pub fn rules(mut self, rules: RuleSet) -> ClassifierBuilder {
+        self.rules = Some(rules);
+        self
+    }
+
+    /// Compiles the term automaton.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError`] if the automaton cannot be built (a lexicon beyond the
+    /// automaton's size limits).
+    pub fn build(self) -> Result<Classifier, BuildError> {
+        let lexicon = self.lexicon.unwrap_or_else(Lexicon::builtin);
+        let matcher = Matcher::new(&lexicon)?;
+        Ok(Classifier {
+            inner: Arc::new(Inner {
+                matcher,
+                lexicon,
+                rules: self.rules.unwrap_or_default(),
+            }),
+        })
+    }
+}
+
+impl Default for Classifier {
+    fn default() -> Self {
+        Classifier::new()
+    }
+}
+
+impl Classifier {
+    /// The built-in lexicon with the default rules.
+    pub fn new() -> Classifier {
+        Classifier::builder().build().unwrap_or_else(|_| {
+            // Unreachable: building the built-in lexicon is covered by a test. Fall
+            // back to a classifier that finds nothing rather than panic.
+            Classifier {
+                inner: Arc::new(Inner {
+                    matcher: Matcher::empty(),
+                    lexicon: Lexicon::empty(),
+                    rules: RuleSet::default(),
+                }),
+            }
+        })
+    }
+
+    /// A builder, to choose the lexicon and the rules.
+    pub fn builder() -> ClassifierBuilder {
+        ClassifierBuilder::default()
+    }
+
+    /// The lexicon in use.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.inner.lexicon
+    }
+
+    /// The tier rules in use.
+    pub fn rules(&self) -> &RuleSet {
+        &self.inner.rules
+    }
+
+    /// The normalised patterns the automaton searches (terms, generated script
+    /// variants, suppressors and negation cues), for tooling and benchmarks.
+    pub fn patterns(&self) -> impl Iterator<Item = &str> + '_ {
+        self.inner.matcher.normal_forms().iter().map(String::as_str)
+    }
+
+    /// Finds every lexicon term in `text` (quoted replies skipped), in order of
+    /// position; negated hits included.
+    ///
+    /// ```
+    /// use odr_guard::{Classifier, RiskCategory};
+    ///
+    /// let text = "The mug is not broken, but the lid was Ｄａｍａｇｅｄ";
+    /// let hits = Classifier::new().scan(text);
+    /// assert_eq!(hits.len(), 2);
+    /// assert!(hits[0].negated);
+    /// assert_eq!(&text[hits[1].start..hits[1].end], "Ｄａｍａｇｅｄ");
+    /// assert_eq!(hits[1].category, RiskCategory::Damaged);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn scan(&self, text: &str) -> Vec<TextMatch> {
+        let mut scratch = Scratch::new();
+        self.inner.matcher.scan(text, &mut scratch);
+        scratch.out
+    }
+
+    /// Like [`Classifier::scan`], reusing the buffers of `scratch`.
+    pub fn scan_with<'s>(&self, text: &str, scratch: &'s mut Scratch) -> &'s [TextMatch] {
+        self.inner.matcher.scan(text, scratch);
+        &scratch.out
+    }
+
+    /// Classifies a ticket with the classifier's rules.
+    ///
+    /// Scans the subject and body of every buyer message, records the system events
+    /// (claims, chargebacks, ...) and applies the rules to the categories of the
+    /// hits that are not negated.
+    pub fn classify(&self, ticket: &Ticket) -> Assessment {
+        self.classify_with_rules(ticket, &self.inner.rules)
+    }
+
+    /// Classifies a ticket with other rules (same lexicon). Every [`Match`] carries
+    /// its message index, so per-message categories can be read off the result.
+    pub fn classify_with_rules(&self, ticket: &Ticket, rules: &RuleSet) -> Assessment {
+        let mut scratch = Scratch::new();
+        let mut matches = Vec::new();
+        let mut facts = Facts::new(&ticket.channel);
+        for (index, message) in ticket.messages.iter().enumerate() {
+            match message.author() {
+                Author::Buyer => {
+                    let fields = [
+                        (Field::Subject, message.subject.as_deref()),
+                        (Field::Body, Some(message.body.as_str())),
+                    ];
+                    for (field, text) in fields {
+                        let Some(text) = text else { continue };
+                        self.inner.matcher.scan(text, &mut scratch);
+                        matches.extend(scratch.out.drain(..).map(|h| Match {
+                            message: index,
+                            field,
+                            start: h.start,
+                            end: h.end,
+                            category: h.category,
+                            term: h.term,
+                            negated: h.negated,
+                        }));
+                    }
+                }
+                Author::System => facts = facts.with_event(message.kind),
+                Author::Agent | Author::AutoReply => {}
+            }
+        }
+        let categories: CategorySet = matches
+            .iter()
+            .filter(|m| !m.negated)
+            .map(|m| m.category)
+            .collect();
+        facts = facts.with_categories(categories);
+        let (tier, rule) = rules.tier(&facts);
+        let reason = reason(ticket, &matches, &facts, tier, rule);
+        Assessment {
+            tier,
+            categories,
+            matches,
+            rule: rule.map(|r| r.name.clone()),
+            reason,
+        }
+    }
+}
+
+/// A short explanation: the rule and the first piece of evidence it used.
+fn reason(
+    ticket: &Ticket,
+    matches: &[Match],
+    facts: &Facts<'_>,
+    tier: RiskTier,
+    rule: Option<&crate::rules::Rule>,
+) -> String {
+    let Some(rule) = rule else {
+        return format!("no rule matched: fallback tier {tier}");
+    };
+    let mut s = rule.name.clone();
+    if let Some(kind) = rule.events.iter().find(|k| facts.has_event(**k)) {
+        let _ = write!(s, ": {kind} event");
+        return s;
+    }
+    let evidence = matches
+        .iter()
+        .filter(|m| !m.negated)
+        .find(|m| rule.categories.is_empty() || rule.categories.contains(m.category));
+    match evidence {
+        Some(m) if !rule.categories.is_empty() => {
+            let text = ticket
+                .messages
+                .get(m.message)
+                .and_then(|msg| match m.field {
+                    Field::Subject => msg.subject.as_deref(),
+                    Field::Body => Some(msg.body.as_str()),
+                });
+            let quoted = text.and_then(|t| t.get(m.start..m.end)).unwrap_or(&m.term);
+            let field = match m.field {
+                Field::Subject => "subject",
+                Field::Body => "body",
+            };
+            let _ = write!(
+                s,
+                ": {} ({quoted:?} in message {} {field})",
+                m.category, m.message
+            );
+        }
+        _ if facts.categories().is_empty() => s.push_str(": no risk words found"),
+        _ => {
+            let names: Vec<&str> = facts.categories().iter().map(|c| c.as_str()).collect();
+            let _ = write!(s, ": {}", names.join(", "));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::risk::RiskCategory as C;
+    use crate::ticket::{Channel, Marketplace, Message, MessageKind};
+    use chrono::{DateTime, TimeZone, Utc};
+    use proptest::prelude::*;
+
+    fn at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn builtin_classifier_builds() {
+        let c = Classifier::builder().build().unwrap();
+        assert!(c.patterns().count() >= c.lexicon().len());
+        assert!(!Classifier::new().scan("it arrived damaged").is_empty());
+    }
+
+    #[test]
+    fn classify_table() {
+        let amazon = Channel::amazon(Marketplace::Us);
+        let cases: &[(&str, Ticket, RiskTier, &[C], &str)] = &[
+            (
+                "claim_word",
+                Ticket::new("1", amazon.clone())
+                    .with_message(Message::buyer(at(), "I will open an A-to-z claim")),
+                RiskTier::OdrCritical,
+                &[C::AToZClaim],
+                "amazon_escalation_words: a_to_z_claim (\"A-to-z claim\" in message 0 body)",
+            ),
+            (
+                "subject_hit",
+                Ticket::new("2", amazon.clone())
+                    .with_message(Message::buyer(at(), "see subject").with_subject("Item DAMAGED")),
+                RiskTier::OdrHigh,
+                &[C::Damaged],
+                "amazon_defect_or_order_status: damaged (\"DAMAGED\" in message 0 subject)",
+            ),
+            (
+                "negated_defect",
+                Ticket::new("3", amazon.clone())
+                    .with_message(Message::buyer(at(), "The box is not damaged, thanks")),
+                RiskTier::Compliance,
+                &[],
+                "amazon_any_message: no risk words found",
+            ),
+            (
+                "agent_words_ignored",
+                Ticket::new("4", amazon.clone())
+                    .with_message(Message::buyer(at(), "hello"))
+                    .with_message(Message::agent(at(), "we can refund if damaged")),
+                RiskTier::Compliance,
+                &[],
+                "amazon_any_message: no risk words found",
+            ),
+            (
+                "claim_event",
+                Ticket::new("5", amazon.clone())
+                    .with_message(Message::buyer(at(), "hello"))
+                    .with_message(Message::event(MessageKind::ClaimFiled, at())),
+                RiskTier::OdrCritical,
+                &[],
+                "amazon_claim_or_chargeback_event: claim_filed event",
+            ),
+            (
+                "shopify_refund",
+                Ticket::new("6", Channel::Shopify).with_message(Message::buyer(at(), "我想退款")),
+                RiskTier::Loyalty,
+                &[C::Refund],
+                "shopify_refund_return_or_defect: refund (\"退款\" in message 0 body)",
+            ),
+            (
+                "instagram_fallback",
+                Ticket::new("7", Channel::Instagram).with_message(Message::buyer(at(), "broken!")),
+                RiskTier::Low,
+                &[C::Damaged],
+                "no rule matched: fallback tier low",
+            ),
+            (
+                "second_message",
+                Ticket::new("8", amazon.clone())
+                    .with_message(Message::buyer(at(), "hi"))
+                    .with_message(Message::buyer(at(), "my lawyer will call")),
+                RiskTier::OdrCritical,
+                &[C::LegalThreat],
+                "amazon_escalation_words: legal_threat (\"lawyer\" in message 1 body)",
+            ),
+        ];
+        let classifier = Classifier::new();
+        for (name, ticket, tier, cats, reason) in cases {
+            let a = classifier.classify(ticket);
+            assert_eq!(a.tier, *tier, "{name}");
+            assert_eq!(a.categories, cats.iter().copied().collect(), "{name}");
+            assert_eq!(a.reason, *reason, "{name}");
+        }
+    }
+
+    #[test]
+    fn matches_record_message_and_field() {
+        let t = Ticket::new("x", Channel::amazon(Marketplace::De))
+            .with_message(Message::agent(at(), "refund"))
+            .with_message(Message::buyer(at(), "Paket kaputt").with_subject("Rückerstattung"));
+        let a = Classifier::new().classify(&t);
+        let got: Vec<_> = a
+            .matches
+            .iter()
+            .map(|m| (m.message, m.field, m.category, &*m.term))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, Field::Subject, C::Refund, "Rückerstattung"),
+                (1, Field::Body, C::Damaged, "kaputt*"),
+            ]
+        );
+    }
+
+    #[test]
+    fn custom_rules_apply() {
+        let rules = RuleSet {
+            rules: vec![crate::Rule::new("any_refund", RiskTier::OdrHigh).categories([C::Refund])],
+            fallback: RiskTier::Low,
+        };
+        let t =
+            Ticket::new("x", Channel::Walmart).with_message(Message::buyer(at(), "refund please"));
+        let c = Classifier::new();
+        assert_eq!(c.classify_with_rules(&t, &rules).tier, RiskTier::OdrHigh);
+        assert_eq!(c.classify(&t).tier, RiskTier::Low);
+    }
+
+    fn channel() -> impl Strategy<Value = Channel> {
+        prop_oneof![
+            Just(Channel::amazon(Marketplace::Us)),
+            Just(Channel::Amazon { marketplace: None }),
+            Just(Channel::Shopify),
+            Just(Channel::TiktokShop),
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        let words = prop_oneof![
+            Just("damaged"),
+            Just("not"),
+            Just("A-to-z claim"),
+            Just("refund"),
+            Just("退款"),
+            Just("没有"),
+            Just("损坏"),
+            Just("return address"),
+            Just("where is my order"),
+            Just("lawyer"),
+            Just("hello"),
+            Just("."),
+            Just("the"),
+        ];
+        proptest::collection::vec(words, 0..8).prop_map(|w| w.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn appending_a_buyer_message_never_lowers_the_tier(
+            ch in channel(),
+            first in text(),
+            second in text(),
+        ) {
+            let c = Classifier::new();
+            let t = Ticket::new("p", ch).with_message(Message::buyer(at(), first));
+            let before = c.classify(&t);
+            let after = c.classify(&t.clone().with_message(Message::buyer(at(), second)));
+            prop_assert!(after.tier >= before.tier);
+            prop_assert!(after.categories.union(before.categories) == after.categories);
+        }
+    }
+}

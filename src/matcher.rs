@@ -1,0 +1,603 @@
+//! The multi-pattern matcher: one Aho-Corasick automaton over every normalised term,
+//! suppressor and negation cue, then a post-filter (word boundaries, suppressors,
+//! overlaps, negation).
+
+use std::cmp::Reverse;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use crate::lexicon::{parse_term, Lexicon, ScriptTables, TermSpec};
+use crate::normalize::{is_cjk, Normalized};
+use crate::risk::RiskCategory;
+
+/// One lexicon term found in a text (see [`Classifier::scan`](crate::Classifier::scan)).
+///
+/// `start..end` are byte offsets into the original text, on `char` boundaries,
+/// covering exactly the characters that normalise to the term.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TextMatch {
+    /// Byte offset of the first matched byte in the original text.
+    pub start: usize,
+    /// Byte offset one past the last matched byte in the original text.
+    pub end: usize,
+    /// What the term signals.
+    pub category: RiskCategory,
+    /// The lexicon term that matched, as written in the lexicon (for a generated
+    /// Traditional/Simplified variant: the converted term).
+    pub term: Arc<str>,
+    /// A negation cue stands at most two words before the term, in the same
+    /// sentence. Never set for claims, chargebacks and legal threats.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub negated: bool,
+}
+
+/// An error building the term automaton.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot build the term automaton: {message}")]
+pub struct BuildError {
+    message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Role {
+    Term {
+        category: RiskCategory,
+        term: Arc<str>,
+    },
+    Suppressor,
+    Negation,
+}
+
+#[derive(Debug, Clone)]
+struct Pattern {
+    role: Role,
+    /// The left edge must be on a word boundary.
+    bound_left: bool,
+    /// The right edge must be on a word boundary.
+    bound_right: bool,
+}
+
+/// Reusable buffers for scanning: keeps classification almost allocation-free.
+///
+/// ```
+/// use odr_guard::{Classifier, Scratch};
+///
+/// let classifier = Classifier::new();
+/// let mut scratch = Scratch::new();
+/// for text in ["It arrived broken", "Where is my order?"] {
+///     let hits = classifier.scan_with(text, &mut scratch);
+///     assert_eq!(hits.len(), 1);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    pub(crate) norm: Normalized,
+    terms: Vec<Hit>,
+    suppressors: Vec<(usize, usize)>,
+    negations: Vec<Cue>,
+    pub(crate) out: Vec<TextMatch>,
+}
+
+impl Scratch {
+    /// Empty buffers.
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    start: usize,
+    end: usize,
+    orig_start: usize,
+    orig_end: usize,
+    pattern: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Cue {
+    end: usize,
+    orig_end: usize,
+}
+
+/// The automaton plus what each pattern means. Cheap to clone.
+#[derive(Debug, Clone)]
+pub(crate) struct Matcher {
+    inner: Arc<MatcherInner>,
+}
+
+#[derive(Debug)]
+struct MatcherInner {
+    /// `None` only for [`Matcher::empty`].
+    ac: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
+    normal_forms: Vec<String>,
+}
+
+fn edge_bounds(spec: &TermSpec) -> (bool, bool) {
+    let first = spec.core.chars().next().is_some_and(|c| !is_cjk(c));
+    let last = spec.core.chars().next_back().is_some_and(|c| !is_cjk(c));
+    (first && !spec.open_left, last && !spec.open_right)
+}
+
+impl Matcher {
+    pub(crate) fn new(lexicon: &Lexicon) -> Result<Matcher, BuildError> {
+        let tables = ScriptTables::new();
+        let mut normal_forms: Vec<String> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut owner = std::collections::HashMap::new();
+        let no_list = String::new;
+        // Explicit terms first: they own their normal forms.
+        for (category, term) in lexicon.terms() {
+            if let Ok(spec) = parse_term(term, &no_list) {
+                owner.insert(spec.core.clone(), category);
+            }
+        }
+        let mut add = |raw: &str, role: Role, explicit: bool| {
+            let Ok(spec) = parse_term(raw, &no_list) else {
+                return;
+            };
+            if let Role::Term { category, .. } = &role {
+                if !explicit && owner.get(&spec.core).is_some_and(|c| c != category) {
+                    return;
+                }
+            }
+            let kind = match &role {
+                Role::Term { category, .. } => 3 + *category as usize,
+                Role::Suppressor => 1,
+                Role::Negation => 2,
+            };
+            if !seen.insert((spec.core.clone(), spec.open_left, spec.open_right, kind)) {
+                return;
+            }
+            let (bound_left, bound_right) = edge_bounds(&spec);
+            normal_forms.push(spec.core);
+            patterns.push(Pattern {
+                role,
+                bound_left,
+                bound_right,
+            });
+        };
+        let term_role = |category, term: &str| Role::Term {
+            category,
+            term: Arc::from(term),
+        };
+        for (category, term) in lexicon.terms() {
+            add(term, term_role(category, term), true);
+        }
+        for (category, term) in lexicon.terms() {
+            for v in tables.variants(term) {
+                add(&v, term_role(category, &v), false);
+            }
+        }
+        for s in lexicon.suppressors() {
+            add(s, Role::Suppressor, true);
+            for v in tables.variants(s) {
+                add(&v, Role::Suppressor, true);
+            }
+        }
+        for n in lexicon.negations() {
+            add(n, Role::Negation, true);
+            for v in tables.variants(n) {
+                add(&v, Role::Negation, true);
+            }
+        }
+        let build = |kind| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(kind)
+                .build(&normal_forms)
+        };
+        let ac = build(Some(AhoCorasickKind::DFA))
+            .or_else(|_| build(None))
+            .map_err(|e| BuildError {
+                message: e.to_string(),
+            })?;
+        Ok(Matcher {
+            inner: Arc::new(MatcherInner {
+                ac: Some(ac),
+                patterns,
+                normal_forms,
+            }),
+        })
+    }
+
+    /// A matcher that finds nothing.
+    pub(crate) fn empty() -> Matcher {
+        Matcher {
+            inner: Arc::new(MatcherInner {
+                ac: None,
+                patterns: Vec::new(),
+                normal_forms: Vec::new(),
+            }),
+        }
+    }
+
+    /// The normal forms the automaton searches, in pattern order.
+    pub(crate) fn normal_forms(&self) -> &[String] {
+        &self.inner.normal_forms
+    }
+
+    /// Scans `text`: results in `scratch.out`, in order of position.
+    pub(crate) fn scan(&self, text: &str, scratch: &mut Scratch) {
+        scratch.norm.normalize(text);
+        self.scan_normalized(text, scratch);
+    }
+
+    /// Scans the already normalised `scratch.norm` of `text`.
+    fn scan_normalized(&self, text: &str, scratch: &mut Scratch) {
+        let Scratch {
+            norm,
+            terms,
+            suppressors,
+            negations,
+            out,
+        } = scratch;
+        terms.clear();
+        suppressors.clear();
+        negations.clear();
+        out.clear();
+        let Some(ac) = &self.inner.ac else {
+            return;
+        };
+        let normalized = norm.as_str();
+        let pats = &self.inner.patterns;
+        for m in ac.find_overlapping_iter(normalized) {
+            let Some(p) = pats.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            if (p.bound_left && !left_boundary(normalized, m.start()))
+                || (p.bound_right && !right_boundary(normalized, m.end()))
+            {
+                continue;
+            }
+            let Some(orig) = norm.original_range(m.start()..m.end()) else {
+                continue;
+            };
+            match p.role {
+                Role::Term { .. } => terms.push(Hit {
+                    start: m.start(),
+                    end: m.end(),
+                    orig_start: orig.start,
+                    orig_end: orig.end,
+                    pattern: m.pattern().as_usize(),
+                }),
+                Role::Suppressor => suppressors.push((m.start(), m.end())),
+                Role::Negation => negations.push(Cue {
+                    end: m.end(),
+                    orig_end: orig.end,
+                }),
+            }
+        }
+        if terms.is_empty() {
+            return;
+        }
+        if !suppressors.is_empty() {
+            terms.retain(|h| !suppressors.iter().any(|&(s, e)| s < h.end && h.start < e));
+        }
+        terms.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.pattern));
+        negations.sort_unstable_by_key(|c| c.end);
+        let mut kept_end = 0;
+        for h in terms.iter() {
+            if h.start < kept_end {
+                continue;
+            }
+            kept_end = h.end;
+            let Some(Pattern {
+                role: Role::Term { category, term },
+                ..
+            }) = pats.get(h.pattern)
+            else {
+                continue;
+            };
+            let negated = !category.is_defect_escalation() && {
+                let before = negations.partition_point(|c| c.end <= h.start);
+                before
+                    .checked_sub(1)
+                    .and_then(|i| negations.get(i))
+                    .is_some_and(|cue| {
+                        normalized
+                            .get(cue.end..h.start)
+                            .is_some_and(|gap| words_at_most(gap, 2))
+                            && text
+                                .get(cue.orig_end..h.orig_start)
+                                .is_some_and(|gap| !gap.contains(is_sentence_end))
+                    })
+            };
+            out.push(TextMatch {
+                start: h.orig_start,
+                end: h.orig_end,
+                category: *category,
+                term: term.clone(),
+                negated,
+            });
+        }
+    }
+}
+
+/// A word character of normalised text: a kept character that is not CJK.
+fn is_word_char(c: char) -> bool {
+    c != ' ' && !is_cjk(c)
+}
+
+fn left_boundary(text: &str, at: usize) -> bool {
+    text.get(..at)
+        .and_then(|s| s.chars().next_back())
+        .is_none_or(|c| !is_word_char(c))
+}
+
+fn right_boundary(text: &str, at: usize) -> bool {
+    text.get(at..)
+        .and_then(|s| s.chars().next())
+        .is_none_or(|c| !is_word_char(c))
+}
+
+/// Whether normalised `gap` holds at most `n` words (a CJK character counts as one).
+fn words_at_most(gap: &str, n: usize) -> bool {
+    let mut words = 0;
+    let mut in_word = false;
+    for c in gap.chars() {
+        if c == ' ' {
+            in_word = false;
+        } else if is_cjk(c) {
+            words += 1;
+            in_word = false;
+        } else if !in_word {
+            words += 1;
+            in_word = true;
+        }
+        if words > n {
+            return false;
+        }
+    }
+    true
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | ';' | '。' | '！' | '？' | '；')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon(terms: &[(RiskCategory, &str)], sup: &[&str], neg: &[&str]) -> Lexicon {
+        let mut l = Lexicon::empty();
+        for (c, t) in terms {
+            l.add_term(*c, t).unwrap();
+        }
+        for s in sup {
+            l.add_suppressor(s).unwrap();
+        }
+        for n in neg {
+            l.add_negation(n).unwrap();
+        }
+        l
+    }
+
+    fn scan(m: &Matcher, text: &str) -> Vec<TextMatch> {
+        let mut s = Scratch::new();
+        m.scan(text, &mut s);
+        s.out
+    }
+
+    /// (name, text, expected hits as (original slice, category, negated))
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static [(&'static str, RiskCategory, bool)],
+    );
+
+    #[test]
+    fn table() {
+        use RiskCategory as C;
+        let lex = lexicon(
+            &[
+                (C::AToZClaim, "A-to-z claim"),
+                (C::AToZClaim, "AtoZ claim"),
+                (C::AToZClaim, "claim*"),
+                (C::Damaged, "damaged"),
+                (C::Damaged, "broken"),
+                (C::Damaged, "*schaden"),
+                (C::Damaged, "损坏"),
+                (C::Lost, "丢失"),
+                (C::LegalThreat, "sue"),
+                (C::Refund, "refund*"),
+                (C::ReturnExchange, "return"),
+                (C::Lost, "never arrived"),
+                (C::NegativeFeedback, "bad review"),
+                (C::NegativeFeedback, "1 star"),
+            ],
+            &["undamaged", "non-refundable", "return address", "防丢"],
+            &["not", "no", "never", "没有", "isn't", "nicht"],
+        );
+        let m = Matcher::new(&lex).unwrap();
+        let cases: &[Case] = &[
+            (
+                "hyphens",
+                "I will file an A-to-z claim",
+                &[("A-to-z claim", C::AToZClaim, false)],
+            ),
+            (
+                "spaces",
+                "an a to z claim now",
+                &[("a to z claim", C::AToZClaim, false)],
+            ),
+            (
+                "en_dash",
+                "an A–to–Z claim",
+                &[("A–to–Z claim", C::AToZClaim, false)],
+            ),
+            ("atoz", "AtoZ claim", &[("AtoZ claim", C::AToZClaim, false)]),
+            (
+                "full_width",
+                "Ａ－ｔｏ－ｚ ｃｌａｉｍ!",
+                &[("Ａ－ｔｏ－ｚ ｃｌａｉｍ", C::AToZClaim, false)],
+            ),
+            ("stem", "I claimed twice", &[("claim", C::AToZClaim, false)]),
+            ("disclaimer", "see the disclaimer", &[]),
+            ("reclaim", "I want to reclaim it", &[]),
+            ("acclaim", "much acclaimed", &[]),
+            ("undamaged_word", "it is undamaged", &[]),
+            ("unbroken", "unbroken seal", &[]),
+            ("issue", "there is an issue, I pursue it", &[]),
+            ("sue", "I will sue you", &[("sue", C::LegalThreat, false)]),
+            (
+                "compound",
+                "Transportschaden!",
+                &[("schaden", C::Damaged, false)],
+            ),
+            ("suppressor_refund", "it is non-refundable", &[]),
+            ("suppressor_return", "what is the return address?", &[]),
+            ("suppressor_cjk", "防丢失贴纸", &[]),
+            ("cjk_lost", "包裹丢失了", &[("丢失", C::Lost, false)]),
+            (
+                "cjk_substring",
+                "收到的商品损坏了",
+                &[("损坏", C::Damaged, false)],
+            ),
+            (
+                "cjk_traditional",
+                "收到的商品損壞了",
+                &[("損壞", C::Damaged, false)],
+            ),
+            (
+                "zero_width",
+                "it is dama\u{200B}ged",
+                &[("dama\u{200B}ged", C::Damaged, false)],
+            ),
+            (
+                "negated",
+                "the box is not damaged",
+                &[("damaged", C::Damaged, true)],
+            ),
+            (
+                "negated_two_words",
+                "not at all damaged",
+                &[("damaged", C::Damaged, true)],
+            ),
+            (
+                "negation_too_far",
+                "not that it is damaged",
+                &[("damaged", C::Damaged, false)],
+            ),
+            (
+                "negation_other_sentence",
+                "Not me. Damaged!",
+                &[("Damaged", C::Damaged, false)],
+            ),
+            ("negation_cjk", "没有损坏", &[("损坏", C::Damaged, true)]),
+            (
+                "negation_cjk_sentence",
+                "没有。损坏",
+                &[("损坏", C::Damaged, false)],
+            ),
+            (
+                "negation_isnt",
+                "it isn’t broken",
+                &[("broken", C::Damaged, true)],
+            ),
+            (
+                "claim_never_negated",
+                "I will not file an A-to-z claim",
+                &[("A-to-z claim", C::AToZClaim, false)],
+            ),
+            (
+                "no_review",
+                "no bad review from me",
+                &[("bad review", C::NegativeFeedback, true)],
+            ),
+            (
+                "negation_in_term",
+                "it never arrived",
+                &[("never arrived", C::Lost, false)],
+            ),
+            (
+                "two_hits",
+                "Damaged and I want a refund",
+                &[("Damaged", C::Damaged, false), ("refund", C::Refund, false)],
+            ),
+            (
+                "digits",
+                "a 1 star review",
+                &[("1 star", C::NegativeFeedback, false)],
+            ),
+            ("digits_boundary", "a 21 star hotel", &[]),
+            (
+                "mixed_scripts",
+                "我要A-to-z claim",
+                &[("A-to-z claim", C::AToZClaim, false)],
+            ),
+            (
+                "cjk_then_latin",
+                "损坏damaged",
+                &[("损坏", C::Damaged, false), ("damaged", C::Damaged, false)],
+            ),
+            ("quoted", "thanks\n> it arrived damaged\nbye", &[]),
+            ("empty", "", &[]),
+        ];
+        for (name, text, want) in cases {
+            let got = scan(&m, text);
+            let got: Vec<_> = got
+                .iter()
+                .map(|h| (&text[h.start..h.end], h.category, h.negated))
+                .collect();
+            let want: Vec<_> = want.iter().map(|&(s, c, n)| (s, c, n)).collect();
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn overlapping_hits_keep_leftmost_longest() {
+        use RiskCategory as C;
+        let lex = lexicon(
+            &[
+                (C::AToZClaim, "guarantee claim"),
+                (C::Refund, "claim refund"),
+                (C::Lost, "package"),
+                (C::Damaged, "damaged package"),
+            ],
+            &[],
+            &[],
+        );
+        let m = Matcher::new(&lex).unwrap();
+        let text = "guarantee claim refund for a damaged package";
+        let got: Vec<_> = scan(&m, text)
+            .iter()
+            .map(|h| &text[h.start..h.end])
+            .collect();
+        assert_eq!(got, ["guarantee claim", "damaged package"]);
+    }
+
+    #[test]
+    fn huge_input() {
+        let m = Matcher::new(&Lexicon::builtin()).unwrap();
+        let unit = "Hello, the parcel is fine. 包裹很好。";
+        let mut text = unit.repeat((1 << 20) / unit.len() + 1);
+        text.push_str("It arrived damaged");
+        let hits = scan(&m, &text);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&text[hits[0].start..hits[0].end], "damaged");
+    }
+
+    #[test]
+    fn words_are_counted_per_cjk_character() {
+        let table = [
+            ("", 0, true),
+            (" ", 0, true),
+            (" a b ", 2, true),
+            (" a b c ", 2, false),
+            ("一二", 2, true),
+            ("一二三", 2, false),
+            ("a一", 2, true),
+        ];
+        for (gap, n, want) in table {
+            assert_eq!(words_at_most(gap, n), want, "{gap:?}");
+        }
+    }
+}

@@ -1,0 +1,802 @@
+//! Text normalisation: folds what buyers type into one searchable form, in one pass,
+//! keeping a map back to the original bytes.
+//!
+//! The rules, applied to text and lexicon terms alike:
+//!
+//! - NFKC (full-width `Ａ－ｔｏ－ｚ` becomes `a-to-z`, ligatures split, accents compose),
+//!   then lower-casing with [`char::to_lowercase`];
+//! - letters, digits and combining marks are kept; every other character
+//!   (punctuation, the dash family U+2010–U+2015 and U+2212, curly quotes, symbols,
+//!   white space) is a separator, and every run of separators becomes one ASCII space,
+//!   with none at the start or end;
+//! - zero-width characters (U+200B–U+200D, U+2060, U+FEFF) are removed entirely, so
+//!   `da\u{200B}maged` reads `damaged`;
+//! - CJK ideographs and kana are copied (the katakana long-vowel mark `ー` is kept);
+//! - quoted text is not the buyer's new words: lines starting with `>`, a reply
+//!   attribution line (`On ... wrote:`, `Le ... a écrit :`, `Am ... schrieb ...:`,
+//!   `El ... escribió:`, `Il ... ha scritto:`, `在 ... 写道：`, `...書きました:`) and
+//!   everything after it, and a relay separator such as `----- Original Message -----`
+//!   and everything after it, are skipped (they read as separators).
+//!
+//! ```
+//! use odr_guard::{normalize, Normalized};
+//!
+//! assert_eq!(normalize("Ａ－ｔｏ－ｚ  Claim!"), "a to z claim");
+//! assert_eq!(normalize("I didn’t re\u{200B}ceive it"), "i didn t receive it");
+//!
+//! let text = "Ｉｔ ａｒｒｉｖｅｄ DAMAGED";
+//! let n = Normalized::of(text);
+//! let at = n.as_str().find("damaged").ok_or("not found")?;
+//! let span = n.original_range(at..at + "damaged".len()).ok_or("no span")?;
+//! assert_eq!(&text[span], "DAMAGED");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::ops::Range;
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalises `text` (see the [module docs](self) for the rules).
+///
+/// Use [`Normalized`] to also map positions back to the original text, or to reuse
+/// buffers across calls.
+pub fn normalize(text: &str) -> String {
+    let mut n = Normalized::new();
+    n.normalize(text);
+    n.text
+}
+
+/// One piece of the offset map: normalised bytes from `norm` up to the next segment's
+/// `norm` came from original bytes `orig..orig_end`.
+///
+/// Linear segments map byte for byte (`orig_end - orig` equals the normalised length);
+/// opaque ones map only their two ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Segment {
+    norm: usize,
+    orig: usize,
+    orig_end: usize,
+    linear: bool,
+}
+
+/// Normalised text plus a map from every normalised byte range back to the original
+/// byte range it came from. Reusable: [`Normalized::normalize`] keeps the buffers.
+///
+/// A normalised range maps back only if both of its ends fall on the edge of
+/// something the buyer typed: a range that starts or ends strictly inside the
+/// expansion of one original character (the `i` of `ﬁ` → `fi`) has no original range.
+/// Mapped ranges are on `char` boundaries and cover exactly the typed characters, so
+/// the original slice normalises back to the normalised slice.
+///
+/// ```
+/// use odr_guard::Normalized;
+///
+/// let mut n = Normalized::new();
+/// n.normalize("ＲＥＦＵＮＤ please");
+/// assert_eq!(n.as_str(), "refund please");
+/// assert_eq!(n.original_range(0..6), Some(0..18));
+/// n.normalize("ﬁne");
+/// assert_eq!(n.as_str(), "fine");
+/// assert_eq!(n.original_range(1..4), None); // starts inside `ﬁ`
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    text: String,
+    segs: Vec<Segment>,
+    skips: Vec<Range<usize>>,
+    group: String,
+    lowered: String,
+}
+
+impl PartialEq for Normalized {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text && self.segs == other.segs
+    }
+}
+
+impl Eq for Normalized {}
+
+fn ascii_kept(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// Zero-width characters: removed, not separators.
+pub(crate) const fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// CJK ideographs and kana copied verbatim without NFKC (checked by the slow-path
+/// agreement test).
+const fn is_fast_cjk(c: u32) -> bool {
+    matches!(c, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x30FC)
+}
+
+/// Characters known to be separators without running NFKC.
+const fn is_fast_separator(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2000}'..='\u{200A}'
+            | '\u{200E}'..='\u{205F}'
+            | '\u{2061}'..='\u{206F}'
+            | '\u{2212}'
+            | '\u{3000}'..='\u{3003}'
+            | '\u{3008}'..='\u{3011}'
+            | '\u{3014}'..='\u{301F}'
+            | '\u{30FB}'
+            | '\u{FF01}'..='\u{FF0F}'
+            | '\u{FF1A}'..='\u{FF20}'
+            | '\u{FF3B}'..='\u{FF40}'
+            | '\u{FF5B}'..='\u{FF5E}'
+    )
+}
+
+/// Whether `c` is written in a script without spaces between words (CJK ideographs,
+/// kana): its edges never need a word boundary.
+pub(crate) const fn is_cjk(c: char) -> bool {
+    matches!(
+        c,
+        '\u{3040}'..='\u{30FF}'
+            | '\u{31F0}'..='\u{31FF}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{20000}'..='\u{3FFFF}'
+    )
+}
+
+/// The decoded 3-byte UTF-8 character at the start of `b`, if it is one.
+fn decode3(b: &[u8]) -> Option<u32> {
+    match b {
+        [x, y, z, ..] if (0xE0..0xF0).contains(x) => {
+            Some((u32::from(x & 0x0F) << 12) | (u32::from(y & 0x3F) << 6) | u32::from(z & 0x3F))
+        }
+        _ => None,
+    }
+}
+
+impl Normalized {
+    /// An empty value, ready to [`normalize`](Normalized::normalize) into.
+    pub fn new() -> Normalized {
+        Normalized::default()
+    }
+
+    /// Normalises `text` into a new value.
+    pub fn of(text: &str) -> Normalized {
+        let mut n = Normalized::new();
+        n.normalize(text);
+        n
+    }
+
+    /// The normalised text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Replaces the content with the normalisation of `text`, reusing the buffers.
+    pub fn normalize(&mut self, text: &str) {
+        self.text.clear();
+        self.segs.clear();
+        let mut skips = std::mem::take(&mut self.skips);
+        let cut = quoted_ranges(text, &mut skips);
+        let mut pending: Option<usize> = None;
+        let mut at = 0;
+        for skip in &skips {
+            if skip.start > at {
+                self.push_chunk(text, at, skip.start, &mut pending);
+            }
+            if pending.is_none() {
+                pending = Some(skip.start);
+            }
+            at = at.max(skip.end);
+        }
+        if cut > at {
+            self.push_chunk(text, at, cut, &mut pending);
+        }
+        self.skips = skips;
+    }
+
+    /// The original byte range that the normalised range `range` came from, or
+    /// `None` if `range` is empty, out of bounds, or starts or ends strictly inside
+    /// the normalised form of one original character.
+    pub fn original_range(&self, range: Range<usize>) -> Option<Range<usize>> {
+        if range.start >= range.end || range.end > self.text.len() {
+            return None;
+        }
+        let si = self
+            .segs
+            .partition_point(|s| s.norm <= range.start)
+            .checked_sub(1)?;
+        let s = self.segs.get(si)?;
+        let start = if s.linear {
+            s.orig + (range.start - s.norm)
+        } else if range.start == s.norm {
+            s.orig
+        } else {
+            return None;
+        };
+        let ei = self
+            .segs
+            .partition_point(|s| s.norm < range.end)
+            .checked_sub(1)?;
+        let e = self.segs.get(ei)?;
+        let e_end = self.segs.get(ei + 1).map_or(self.text.len(), |n| n.norm);
+        let end = if e.linear {
+            e.orig + (range.end - e.norm)
+        } else if range.end == e_end {
+            e.orig_end
+        } else {
+            return None;
+        };
+        Some(start..end)
+    }
+
+    fn flush_pending(&mut self, pending: &mut Option<usize>, now: usize) {
+        if let Some(p) = pending.take() {
+            if !self.text.is_empty() {
+                if now == p + 1 {
+                    self.push_linear_str(p, " ");
+                } else {
+                    self.segs.push(Segment {
+                        norm: self.text.len(),
+                        orig: p,
+                        orig_end: now,
+                        linear: false,
+                    });
+                    self.text.push(' ');
+                }
+            }
+        }
+    }
+
+    /// Appends `s` (already normalised, same byte length as the original piece that
+    /// starts at `orig`).
+    fn push_linear_str(&mut self, orig: usize, s: &str) {
+        let norm = self.text.len();
+        match self.segs.last_mut() {
+            Some(last)
+                if last.linear
+                    && last.orig_end == orig
+                    && last.norm + (last.orig_end - last.orig) == norm =>
+            {
+                last.orig_end += s.len();
+            }
+            _ => self.segs.push(Segment {
+                norm,
+                orig,
+                orig_end: orig + s.len(),
+                linear: true,
+            }),
+        }
+        self.text.push_str(s);
+    }
+
+    fn push_opaque_start(&mut self, orig: usize, orig_end: usize) {
+        self.segs.push(Segment {
+            norm: self.text.len(),
+            orig,
+            orig_end,
+            linear: false,
+        });
+    }
+
+    /// Normalises `text[from..to]` (a whole number of lines, or the tail).
+    fn push_chunk(&mut self, text: &str, from: usize, to: usize, pending: &mut Option<usize>) {
+        let Some(chunk) = text.get(..to) else {
+            return;
+        };
+        let bytes = chunk.as_bytes();
+        let mut i = from;
+        while i < to {
+            // The fast path: a run of kept ASCII and CJK characters, copied.
+            let mut j = i;
+            let mut last_start = i;
+            loop {
+                match bytes.get(j) {
+                    Some(&b) if b < 0x80 => {
+                        if ascii_kept(b) {
+                            last_start = j;
+                            j += 1;
+                            continue;
+                        }
+                        break;
+                    }
+                    Some(&b) if (0xE3..=0xE9).contains(&b) => {
+                        match bytes.get(j..).and_then(decode3) {
+                            Some(cp) if is_fast_cjk(cp) => {
+                                last_start = j;
+                                j += 3;
+                                continue;
+                            }
+                            _ => break,
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            if j > i {
+                // A combining mark after the run composes with its last character.
+                let end = if followed_by_mark(chunk, j) {
+                    last_start
+                } else {
+                    j
+                };
+                if end > i {
+                    self.flush_pending(pending, i);
+                    if let Some(run) = chunk.get(i..end) {
+                        let at = self.text.len();
+                        self.push_linear_str(i, run);
+                        if let Some(tail) = self.text.get_mut(at..) {
+                            tail.make_ascii_lowercase();
+                        }
+                    }
+                }
+                i = end;
+                if end < j {
+                    i = self.slow_group(chunk, i, pending);
+                }
+                continue;
+            }
+            let Some(c) = chunk.get(i..).and_then(|s| s.chars().next()) else {
+                break;
+            };
+            let len = c.len_utf8();
+            if c.is_ascii() || is_fast_separator(c) {
+                if pending.is_none() {
+                    *pending = Some(i);
+                }
+                i += len;
+            } else if is_zero_width(c) {
+                i += len;
+            } else if let Some(a) = fullwidth_ascii_alnum(c) {
+                if followed_by_mark(chunk, i + len) {
+                    i = self.slow_group(chunk, i, pending);
+                } else {
+                    self.flush_pending(pending, i);
+                    self.push_opaque_start(i, i + len);
+                    self.text.push(char::from(a));
+                    i += len;
+                }
+            } else {
+                i = self.slow_group(chunk, i, pending);
+            }
+        }
+    }
+
+    /// Normalises the group of one base character at `at` plus its following
+    /// combining marks (zero-width characters among them are dropped) with NFKC;
+    /// returns the end of the group.
+    fn slow_group(&mut self, chunk: &str, at: usize, pending: &mut Option<usize>) -> usize {
+        let Some(rest) = chunk.get(at..) else {
+            return chunk.len();
+        };
+        let mut group = std::mem::take(&mut self.group);
+        let mut lowered = std::mem::take(&mut self.lowered);
+        group.clear();
+        lowered.clear();
+        let mut end = at;
+        for (k, c) in rest.char_indices() {
+            if k > 0 && !continues_group(c) {
+                break;
+            }
+            if !is_zero_width(c) {
+                group.push(c);
+            }
+            end = at + k + c.len_utf8();
+        }
+        // NFKC, lower-case, then fold separators: `lowered` holds the kept core with
+        // single inner spaces.
+        let mut lead_sep = false;
+        let mut trail_sep = false;
+        for c in group.nfkc().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() || is_combining_mark(c) {
+                if trail_sep && !lowered.is_empty() {
+                    lowered.push(' ');
+                }
+                trail_sep = false;
+                lowered.push(c);
+            } else if lowered.is_empty() {
+                lead_sep = true;
+            } else {
+                trail_sep = true;
+            }
+        }
+        if lowered.is_empty() {
+            if pending.is_none() {
+                *pending = Some(at);
+            }
+        } else {
+            if lead_sep && pending.is_none() {
+                *pending = Some(at);
+            }
+            self.flush_pending(pending, at);
+            if group.len() == end - at && group == lowered {
+                self.push_linear_str(at, &lowered);
+            } else {
+                self.push_opaque_start(at, end);
+                self.text.push_str(&lowered);
+            }
+            if trail_sep {
+                *pending = Some(end);
+            }
+        }
+        self.group = group;
+        self.lowered = lowered;
+        end
+    }
+}
+
+/// Whether the first character at or after `at` that is not zero-width is a
+/// combining mark.
+fn followed_by_mark(chunk: &str, at: usize) -> bool {
+    match chunk.as_bytes().get(at) {
+        None => false,
+        Some(&b) if b < 0x80 => false,
+        Some(_) => chunk
+            .get(at..)
+            .and_then(|s| s.chars().find(|c| !is_zero_width(*c)))
+            .is_some_and(|c| continues_group(c) && !is_zero_width(c)),
+    }
+}
+
+/// Whether `c` belongs to the group of the character before it: combining marks,
+/// the half-width kana voicing marks (NFKC turns them into combining marks) and
+/// zero-width characters (dropped).
+fn continues_group(c: char) -> bool {
+    is_combining_mark(c) || is_zero_width(c) || matches!(c, '\u{FF9E}' | '\u{FF9F}')
+}
+
+/// The lower-case ASCII letter or digit of a full-width letter or digit.
+fn fullwidth_ascii_alnum(c: char) -> Option<u8> {
+    if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+        let a = u8::try_from(u32::from(c) - 0xFEE0).ok()?;
+        return Some(a.to_ascii_lowercase()).filter(|a| a.is_ascii_alphanumeric());
+    }
+    None
+}
+
+/// Finds quoted text: pushes the ranges of `>` lines into `out` and returns where the
+/// buyer's own words end (an attribution or relay line, or the end of the text).
+fn quoted_ranges(text: &str, out: &mut Vec<Range<usize>>) -> usize {
+    out.clear();
+    let mut start = 0;
+    while start < text.len() {
+        let Some(rest) = text.get(start..) else {
+            break;
+        };
+        let line_len = rest.find('\n').unwrap_or(rest.len());
+        let next = start + line_len + 1;
+        let line = rest.get(..line_len).unwrap_or("");
+        let t = line.trim_start_matches([' ', '\t']);
+        match t.as_bytes().first() {
+            Some(b'>') => {
+                out.push(start..next.min(text.len()));
+            }
+            Some(_) => {
+                let next_line = text
+                    .get(next.min(text.len())..)
+                    .and_then(|s| s.split('\n').next())
+                    .unwrap_or("");
+                if is_attribution(t, next_line) || is_relay(t) {
+                    return start;
+                }
+            }
+            None => {}
+        }
+        start = next;
+    }
+    text.len()
+}
+
+/// `t` without trailing spaces and a trailing (full-width) colon.
+fn strip_colon(t: &str) -> Option<&str> {
+    let t = t.trim_end();
+    let t = t.strip_suffix(':').or_else(|| t.strip_suffix('：'))?;
+    Some(t.trim_end_matches(|c: char| c.is_whitespace()))
+}
+
+fn is_attribution(t: &str, next_line: &str) -> bool {
+    let ends = |line: &str, words: &[&str]| {
+        strip_colon(line).is_some_and(|l| words.iter().any(|w| l.ends_with(w)))
+    };
+    if t.starts_with("On ") {
+        return ends(t, &["wrote"]) || ends(next_line, &["wrote"]);
+    }
+    if t.starts_with("Le ") {
+        return ends(t, &["a écrit"]);
+    }
+    if t.starts_with("Am ") {
+        return t.contains("schrieb") && strip_colon(t).is_some();
+    }
+    if t.starts_with("El ") {
+        return ends(t, &["escribió"]);
+    }
+    if t.starts_with("Il ") {
+        return ends(t, &["ha scritto"]);
+    }
+    if t.starts_with('在') {
+        return ends(t, &["写道", "寫道"]);
+    }
+    ends(t, &["書きました"])
+}
+
+fn is_relay(t: &str) -> bool {
+    if !t.starts_with("--") && !t.starts_with("__") {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    [
+        "original message",
+        "ursprüngliche nachricht",
+        "message d'origine",
+        "mensaje original",
+        "messaggio originale",
+        "元のメッセージ",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reference normalisation: whole-text NFKC (zero-width removed first), lower-case,
+    /// separator folding. No quote handling.
+    fn reference(text: &str) -> String {
+        let cleaned: String = text.chars().filter(|c| !is_zero_width(*c)).collect();
+        let mut out = String::new();
+        let mut sep = false;
+        for c in cleaned.nfkc().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() || is_combining_mark(c) {
+                if sep && !out.is_empty() {
+                    out.push(' ');
+                }
+                sep = false;
+                out.push(c);
+            } else {
+                sep = true;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn folds_what_buyers_type() {
+        let table: &[(&str, &str, &str)] = &[
+            ("ascii", "Hello, World!", "hello world"),
+            ("full_width", "Ａ－ｔｏ－ｚ ｃｌａｉｍ", "a to z claim"),
+            ("full_width_digits", "订单１２３", "订单123"),
+            ("hyphen_2010", "A\u{2010}to\u{2010}z", "a to z"),
+            ("nb_hyphen_2011", "A\u{2011}to\u{2011}z", "a to z"),
+            ("figure_dash_2012", "A\u{2012}to\u{2012}z", "a to z"),
+            ("en_dash_2013", "A\u{2013}z", "a z"),
+            ("em_dash_2014", "A\u{2014}to\u{2014}z", "a to z"),
+            ("bar_2015", "A\u{2015}to\u{2015}z", "a to z"),
+            ("minus_2212", "A\u{2212}to\u{2212}z", "a to z"),
+            ("zwsp", "da\u{200B}maged", "damaged"),
+            ("zwnj", "da\u{200C}maged", "damaged"),
+            ("zwj", "da\u{200D}maged", "damaged"),
+            ("word_joiner", "da\u{2060}maged", "damaged"),
+            ("bom", "\u{FEFF}damaged", "damaged"),
+            (
+                "curly_quotes",
+                "didn\u{2019}t \u{201C}arrive\u{201D}",
+                "didn t arrive",
+            ),
+            ("straight_quote", "didn't", "didn t"),
+            ("runs", "  --a--  b--  ", "a b"),
+            ("empty", "", ""),
+            ("only_separators", " -- !! ", ""),
+            ("cjk", "我的包裹没有收到。", "我的包裹没有收到"),
+            ("cjk_punct", "损坏，退款！", "损坏 退款"),
+            ("long_vowel", "クレーム", "クレーム"),
+            ("half_width_kana", "ｸﾚｰﾑ", "クレーム"),
+            ("kana_voicing", "か\u{3099}", "が"),
+            ("combining_acute", "cafe\u{301}", "café"),
+            ("combining_after_zw", "cafe\u{200B}\u{301}", "café"),
+            ("upper_accent", "ÉCHANGE", "échange"),
+            ("german", "Straße KAPUTT", "straße kaputt"),
+            ("ligature", "ﬁne", "fine"),
+            ("nbsp", "a\u{A0}b", "a b"),
+            ("ideographic_space", "退款\u{3000}退货", "退款 退货"),
+            ("mixed", "我要A-to-Z claim退款", "我要a to z claim退款"),
+            ("fullwidth_mark", "Ｅ\u{301}", "é"),
+        ];
+        for (name, input, want) in table {
+            assert_eq!(normalize(input), *want, "{name}");
+            assert_eq!(reference(input), *want, "{name} (reference)");
+        }
+    }
+
+    #[test]
+    fn skips_quoted_text() {
+        let table: &[(&str, &str, &str)] = &[
+            (
+                "gt_lines",
+                "still broken\n> it arrived damaged\nplease help",
+                "still broken please help",
+            ),
+            ("gt_indented", "ok\n   > refund\nthanks", "ok thanks"),
+            (
+                "on_wrote",
+                "Where is it?\nOn Mon, 2 Nov 2026, Shop <s@x.com> wrote:\nwe refund you",
+                "where is it",
+            ),
+            (
+                "on_wrote_wrapped",
+                "Where is it?\nOn Mon, 2 Nov 2026 at 10:00, Shop <\ns@x.com> wrote:\nrefund",
+                "where is it",
+            ),
+            (
+                "le_ecrit",
+                "Merci\nLe 2 nov. 2026, Shop a écrit :\nremboursement",
+                "merci",
+            ),
+            (
+                "am_schrieb",
+                "Danke\nAm 2. Nov. 2026 schrieb Shop <s@x.de>:\nkaputt",
+                "danke",
+            ),
+            (
+                "el_escribio",
+                "Gracias\nEl lun, 2 nov 2026, Shop escribió:\nroto",
+                "gracias",
+            ),
+            (
+                "zai_xiedao",
+                "谢谢\n在 2026年11月2日，Shop 写道：\n退款",
+                "谢谢",
+            ),
+            ("relay", "Hi\n----- Original Message -----\nrefund", "hi"),
+            ("outlook", "Hi\n-----Original Message-----\nrefund", "hi"),
+            (
+                "on_without_wrote",
+                "On Monday it broke",
+                "on monday it broke",
+            ),
+            ("gt_mid_line", "a > b", "a b"),
+        ];
+        for (name, input, want) in table {
+            assert_eq!(normalize(input), *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn spans_map_back_to_typed_characters() {
+        let table: &[(&str, &str, &str, Option<&str>)] = &[
+            ("ascii", "It is DAMAGED!", "damaged", Some("DAMAGED")),
+            (
+                "full_width",
+                "ｉｔ ＤＡＭＡＧＥＤ",
+                "damaged",
+                Some("ＤＡＭＡＧＥＤ"),
+            ),
+            (
+                "dashes",
+                "an A\u{2013}to\u{2013}Z claim",
+                "a to z",
+                Some("A\u{2013}to\u{2013}Z"),
+            ),
+            (
+                "zero_width",
+                "da\u{200B}maged box",
+                "damaged",
+                Some("da\u{200B}maged"),
+            ),
+            ("cjk", "收到的商品损坏了", "损坏", Some("损坏")),
+            ("ligature_whole", "ﬁne", "fine", Some("ﬁne")),
+            ("ligature_inside", "ﬁne", "ine", None),
+            ("combining", "cafe\u{301} x", "café", Some("cafe\u{301}")),
+            (
+                "quote_skipped",
+                "refund\n> old\nnow",
+                "refund now",
+                Some("refund\n> old\nnow"),
+            ),
+        ];
+        for (name, input, needle, want) in table {
+            let n = Normalized::of(input);
+            let at = n.as_str().find(needle).unwrap();
+            let got = n.original_range(at..at + needle.len());
+            assert_eq!(got.map(|r| &input[r]), *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn original_range_rejects_bad_ranges() {
+        let n = Normalized::of("abc");
+        assert_eq!(n.original_range(0..0), None);
+        assert_eq!(n.original_range(2..9), None);
+        assert_eq!(Normalized::of("").original_range(0..1), None);
+    }
+
+    #[test]
+    fn huge_input_is_linear_and_exact() {
+        let unit = "Ｍｙ parcel never arrived, 包裹没有收到！ ";
+        let text = unit.repeat((1 << 20) / unit.len() + 1);
+        assert!(text.len() >= 1 << 20);
+        let n = Normalized::of(&text);
+        assert_eq!(n.as_str(), reference(&text));
+    }
+
+    #[test]
+    fn reuse_clears_previous_content() {
+        let mut n = Normalized::new();
+        n.normalize("Ｆｉｒｓｔ text");
+        n.normalize("second");
+        assert_eq!(n, Normalized::of("second"));
+        assert_eq!(n.original_range(0..6), Some(0..6));
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn piece() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-zA-Z0-9 ,.!?'-]{1,6}",
+                Just("Ａ".to_string()),
+                Just("ｃｌａｉｍ".to_string()),
+                Just("\u{2013}".to_string()),
+                Just("\u{2212}".to_string()),
+                Just("\u{200B}".to_string()),
+                Just("\u{FEFF}".to_string()),
+                Just("\u{301}".to_string()),
+                Just("é".to_string()),
+                Just("ﬁ".to_string()),
+                Just("损坏".to_string()),
+                Just("損壞".to_string()),
+                Just("クレーム".to_string()),
+                Just("ｸﾚｰﾑ".to_string()),
+                Just("ｶﾞ".to_string()),
+                Just("ﾞ".to_string()),
+                Just("か\u{3099}".to_string()),
+                Just("\u{3000}".to_string()),
+                Just("’".to_string()),
+                Just("ß".to_string()),
+                Just("İ".to_string()),
+                Just("½".to_string()),
+                Just("⑴".to_string()),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn agrees_with_whole_text_reference(parts in proptest::collection::vec(piece(), 0..12)) {
+                let text: String = parts.concat();
+                prop_assert_eq!(normalize(&text), reference(&text));
+            }
+
+            #[test]
+            fn mapped_spans_renormalise_to_the_slice(
+                parts in proptest::collection::vec(piece(), 1..10),
+                a in 0usize..64,
+                b in 0usize..64,
+            ) {
+                let text: String = parts.concat();
+                let n = Normalized::of(&text);
+                let len = n.as_str().len();
+                let (s, e) = (a.min(b) % (len + 1), a.max(b) % (len + 1));
+                if s < e && n.as_str().is_char_boundary(s) && n.as_str().is_char_boundary(e) {
+                    let slice = &n.as_str()[s..e];
+                    if !slice.starts_with(' ') && !slice.ends_with(' ') {
+                        if let Some(r) = n.original_range(s..e) {
+                            prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                            prop_assert_eq!(normalize(&text[r]), slice);
+                        }
+                    }
+                }
+            }
+
+            #[test]
+            fn never_panics(text in "\\PC*") {
+                let n = Normalized::of(&text);
+                let _ = n.original_range(0..n.as_str().len());
+            }
+        }
+    }
+}
