@@ -957,6 +957,8 @@ proptest! {
             if d > TimeDelta::zero() {
                 // Just before the deadline, less than `d` has elapsed.
                 prop_assert!(cal.between(start, due - TimeDelta::nanoseconds(1)).unwrap() < d);
+                // A deadline is the end of open time, never a later opening.
+                prop_assert!(cal.is_open(due - TimeDelta::nanoseconds(1)));
             }
             last = due;
         }

@@ -92,11 +92,11 @@ impl Calendar {
     /// [`between`]: Calendar::between
     ///
     /// ```
-    /// use chrono::{TimeDelta, Utc};
+    /// use chrono::{TimeDelta, TimeZone, Utc};
     /// use odr_guard::Calendar;
     ///
     /// let cal = Calendar::always_open();
-    /// let now = Utc::now();
+    /// let now = Utc.with_ymd_and_hms(2026, 12, 24, 23, 30, 0).single().ok_or("time")?;
     /// assert_eq!(cal.add(now, TimeDelta::hours(24))?, now + TimeDelta::hours(24));
     /// assert!(cal.is_always_open());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
