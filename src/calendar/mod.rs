@@ -1,25 +1,7 @@
 //! Business-hours calendars and calendar arithmetic: when is a help desk open, and
 //! when does `n` hours of open time after an instant run out?
 //!
-//! # The rules
-//!
-//! * **Weekly hours** are local intervals per weekday (several a day; an end before
-//!   the start is an overnight shift into the next day). See [`WeeklyHoursSpec`].
-//! * **Holidays** close the weekly intervals that *start* on that local date. An
-//!   overnight shift that starts the evening before a holiday still runs into the
-//!   holiday morning; one that starts on the holiday evening is closed.
-//! * **Openings** are one-off open spans: they override holidays and weekly hours.
-//! * **Closures** are one-off closed spans: they override everything.
-//! * **Daylight saving time.** Local times are resolved to instants with the zone's
-//!   rules for each instant (`chrono-tz`), never a stored offset. A local time
-//!   that does not exist (in a spring-forward gap) means the instant the gap ends;
-//!   a local time that exists twice (in a fall-back fold) means its earlier
-//!   instant. An interval covers the instants from its resolved start to its
-//!   resolved end, so a local `01:30-03:30` on a spring-forward night is an hour
-//!   shorter, on a fall-back night an hour longer, and an interval that starts in
-//!   a gap starts when the gap ends. The same rule places closures, openings and
-//!   holiday days on the time line.
-//! * Times are exact to the nanosecond; leap seconds are ignored.
+//! The rules are documented on [`Calendar`].
 
 mod engine;
 mod error;
@@ -47,10 +29,36 @@ pub use self::spec::{CalendarSpec, LocalRangeSpec, WeeklyHoursSpec};
 /// panics or loops forever. It is cheap to clone (an `Arc` inside) and
 /// `Send + Sync`. Equality compares the calendars' (canonical) specs.
 ///
+/// # Rules
+///
+/// * **Weekly hours** are local intervals per weekday (several a day; an end before
+///   the start is an overnight shift into the next day). See [`WeeklyHoursSpec`].
+/// * **Holidays** close the weekly intervals that *start* on that local date. An
+///   overnight shift that starts the evening before a holiday still runs into the
+///   holiday morning; one that starts on the holiday evening is closed.
+/// * **Openings** are one-off open spans: they override holidays and weekly hours.
+/// * **Closures** are one-off closed spans: they override everything.
+/// * **Daylight saving time.** Local times are resolved to instants with the zone's
+///   rules for each instant (`chrono-tz`), never a stored offset. A local time
+///   that does not exist (in a spring-forward gap) means the instant the gap ends;
+///   a local time that exists twice (in a fall-back fold) means its earlier
+///   instant. An interval covers the instants from its resolved start to its
+///   resolved end, so a local `01:30-03:30` on a spring-forward night is an hour
+///   shorter, on a fall-back night an hour longer, and an interval that starts in
+///   a gap starts when the gap ends. The same rule places closures, openings and
+///   holiday days on the time line.
+/// * Times are exact to the nanosecond; leap seconds are ignored.
+///
+/// # Cost
+///
 /// The cost of [`add`](Calendar::add) and [`between`](Calendar::between) grows
-/// with the number of holidays, closures, openings and daylight-saving changes
-/// crossed, not with the length of the span: whole weeks of weekly hours are
-/// counted at once.
+/// with the number of closures, openings and daylight-saving changes crossed
+/// (holidays cost a binary search), not with the length of the span: weekly hours
+/// are counted with prefix sums, so a year costs what an hour costs. Building a
+/// calendar costs about 2 ms (it reads the zone's offset changes from 1840 to 2100
+/// into a table once); share it by cloning.
+///
+/// # Example
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc, Weekday};
