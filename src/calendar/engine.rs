@@ -37,9 +37,17 @@ pub(crate) fn instant_ns(t: DateTime<Utc>) -> i128 {
 
 /// Nanoseconds since the epoch as an instant, if chrono can represent it.
 pub(crate) fn ns_instant(ns: i128) -> Option<DateTime<Utc>> {
-    let secs = i64::try_from(ns.div_euclid(NS)).ok()?;
-    let nanos = u32::try_from(ns.rem_euclid(NS)).ok()?;
+    let (secs, nanos) = split_ns(ns)?;
     DateTime::from_timestamp(secs, nanos)
+}
+
+/// Nanoseconds as whole seconds (rounded down) and the nanoseconds left over.
+pub(crate) fn split_ns(ns: i128) -> Option<(i64, u32)> {
+    let secs = div_floor(ns, NS);
+    Some((
+        i64::try_from(secs).ok()?,
+        u32::try_from(ns - secs * NS).ok()?,
+    ))
 }
 
 /// A local date-time as local nanoseconds.

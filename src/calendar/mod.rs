@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use self::engine::{day_span, instant_ns, ns_instant, resolve, Engine, Parts, Stop, NS};
+use self::engine::{day_span, instant_ns, ns_instant, resolve, split_ns, Engine, Parts, Stop, NS};
 pub use self::error::CalendarError;
 use self::spec::{day_name, format_interval, parse_interval, Interval, WEEK};
 pub use self::spec::{CalendarSpec, LocalRangeSpec, WeeklyHoursSpec};
@@ -176,13 +176,14 @@ impl Calendar {
         if business.is_zero() {
             return Ok(start);
         }
-        let rem = delta_ns(business);
-        let result = if self.inner.always_open {
-            Ok(instant_ns(start) + rem)
-        } else {
-            self.inner.engine.add(instant_ns(start), rem)
-        };
-        result
+        if self.inner.always_open {
+            return start
+                .checked_add_signed(business)
+                .ok_or_else(|| self.out_of_range("add"));
+        }
+        self.inner
+            .engine
+            .add(instant_ns(start), delta_ns(business))
             .map_err(|stop| self.stop_error(stop, "add"))
             .and_then(|ns| ns_instant(ns).ok_or_else(|| self.out_of_range("add")))
     }
@@ -204,12 +205,10 @@ impl Calendar {
                 to,
             });
         }
-        let (a, b) = (instant_ns(from), instant_ns(to));
-        let ns = if self.inner.always_open {
-            b - a
-        } else {
-            self.inner.engine.between(a, b)
-        };
+        if self.inner.always_open {
+            return Ok(to - from);
+        }
+        let ns = self.inner.engine.between(instant_ns(from), instant_ns(to));
         ns_delta(ns).ok_or_else(|| self.out_of_range("between"))
     }
 
@@ -297,8 +296,7 @@ fn delta_ns(d: TimeDelta) -> i128 {
 
 /// Nanoseconds as a duration, if it fits.
 fn ns_delta(ns: i128) -> Option<TimeDelta> {
-    let secs = i64::try_from(ns.div_euclid(NS)).ok()?;
-    let nanos = u32::try_from(ns.rem_euclid(NS)).ok()?;
+    let (secs, nanos) = split_ns(ns)?;
     TimeDelta::new(secs, nanos)
 }
 
