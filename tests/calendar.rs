@@ -708,7 +708,7 @@ fn clones_share_and_compare() {
 /// Resolves a local time: earlier instant in a fold; in a gap, the first local
 /// minute after the gap (which is the instant the gap ends).
 fn naive_resolve(tz: Tz, mut local: NaiveDateTime) -> DateTime<Utc> {
-    for _ in 0..24 * 60 {
+    for _ in 0..3 * 24 * 60 {
         match tz.from_local_datetime(&local) {
             chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
                 return t.with_timezone(&Utc)
@@ -837,8 +837,12 @@ impl Walker {
     }
 }
 
-const ZONES: [Tz; 6] = [
+const ZONES: [Tz; 8] = [
     Tz::UTC,
+    // Skipped 2011-12-30 entirely (a 24-hour gap).
+    chrono_tz::Pacific::Apia,
+    // Two-hour DST changes.
+    chrono_tz::Antarctica::Troll,
     chrono_tz::Europe::Berlin,
     chrono_tz::America::New_York,
     chrono_tz::Australia::Lord_Howe,
@@ -846,8 +850,9 @@ const ZONES: [Tz; 6] = [
     chrono_tz::America::Sao_Paulo,
 ];
 
-/// Instants near DST changes of 2026 in the zones above.
-const ANCHORS: [&str; 6] = [
+/// Instants near offset changes in the zones above.
+const ANCHORS: [&str; 7] = [
+    "2011-12-29T10:00:00Z",
     "2026-03-08T07:00:00Z",
     "2026-03-29T01:00:00Z",
     "2026-10-25T01:00:00Z",
@@ -957,6 +962,8 @@ proptest! {
             if d > TimeDelta::zero() {
                 // Just before the deadline, less than `d` has elapsed.
                 prop_assert!(cal.between(start, due - TimeDelta::nanoseconds(1)).unwrap() < d);
+                // A deadline is the end of open time, never a later opening.
+                prop_assert!(cal.is_open(due - TimeDelta::nanoseconds(1)));
             }
             last = due;
         }

@@ -37,9 +37,17 @@ pub(crate) fn instant_ns(t: DateTime<Utc>) -> i128 {
 
 /// Nanoseconds since the epoch as an instant, if chrono can represent it.
 pub(crate) fn ns_instant(ns: i128) -> Option<DateTime<Utc>> {
-    let secs = i64::try_from(ns.div_euclid(NS)).ok()?;
-    let nanos = u32::try_from(ns.rem_euclid(NS)).ok()?;
+    let (secs, nanos) = split_ns(ns)?;
     DateTime::from_timestamp(secs, nanos)
+}
+
+/// Nanoseconds as whole seconds (rounded down) and the nanoseconds left over.
+pub(crate) fn split_ns(ns: i128) -> Option<(i64, u32)> {
+    let secs = div_floor(ns, NS);
+    Some((
+        i64::try_from(secs).ok()?,
+        u32::try_from(ns - secs * NS).ok()?,
+    ))
 }
 
 /// A local date-time as local nanoseconds.
@@ -152,6 +160,103 @@ impl Pattern {
     }
 }
 
+/// The weekly pattern minus the intervals cancelled by holidays, in local time.
+///
+/// `g(b) - g(a)` is its open time in `[a, b)`: the pattern's count minus a prefix
+/// sum over the cancelled intervals, so holidays cost a binary search, not a walk.
+#[derive(Debug, Clone, Default)]
+struct Weekly {
+    pattern: Pattern,
+    /// Local spans of weekly intervals cancelled by holidays, sorted, disjoint.
+    removed: Vec<(i128, i128)>,
+    /// `removed_cum[k]`: pattern open time inside `removed[..k]`; one longer.
+    removed_cum: Vec<i128>,
+}
+
+impl Weekly {
+    fn new(pattern: Pattern, mut removed: Vec<(i128, i128)>) -> Weekly {
+        removed.sort_unstable();
+        let mut removed_cum = Vec::with_capacity(removed.len() + 1);
+        let mut sum = 0;
+        removed_cum.push(0);
+        for (s, e) in &removed {
+            sum += pattern.f(*e) - pattern.f(*s);
+            removed_cum.push(sum);
+        }
+        Weekly {
+            pattern,
+            removed,
+            removed_cum,
+        }
+    }
+
+    /// Cancelled open time before `l`.
+    fn r(&self, l: i128) -> i128 {
+        let k = self.removed.partition_point(|r| r.1 <= l);
+        let before = self.removed_cum.get(k).copied().unwrap_or(0);
+        match self.removed.get(k) {
+            Some(&(rs, _)) if rs < l => before + self.pattern.f(l) - self.pattern.f(rs),
+            _ => before,
+        }
+    }
+
+    /// A running count of open time (weekly hours minus holidays).
+    fn g(&self, l: i128) -> i128 {
+        self.pattern.f(l) - self.r(l)
+    }
+
+    /// The smallest local time `l` with `g(l) == target`, given `g(from) < target`
+    /// and a pattern that is not empty.
+    fn inverse(&self, target: i128, from: i128) -> i128 {
+        // Find the first cancelled span at or after the answer: `g` is flat across
+        // cancelled spans, so the answer lies in the gap before it, where
+        // `g = f - removed_cum[k]`.
+        let k0 = self.removed.partition_point(|r| r.1 <= from);
+        let tail = self.removed.get(k0..).unwrap_or_default();
+        let cums = self.removed_cum.get(k0..).unwrap_or_default();
+        let (mut lo, mut hi) = (0, tail.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let reached = match (tail.get(mid), cums.get(mid)) {
+                (Some(r), Some(c)) => self.pattern.f(r.0) - c >= target,
+                _ => true,
+            };
+            if reached {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        let cum = self.removed_cum.get(k0 + lo).copied().unwrap_or(0);
+        self.pattern.inverse(target + cum)
+    }
+
+    fn contains(&self, l: i128) -> bool {
+        if !self.pattern.contains(l) {
+            return false;
+        }
+        let k = self.removed.partition_point(|r| r.1 <= l);
+        self.removed.get(k).is_none_or(|r| r.0 > l)
+    }
+
+    /// The first local time `>= l` that is open.
+    fn next_open(&self, l: i128) -> Option<i128> {
+        let mut c = self.pattern.next_open(l)?;
+        let mut k = self.removed.partition_point(|r| r.1 <= c);
+        while let Some(&(rs, re)) = self.removed.get(k) {
+            if rs > c {
+                break;
+            }
+            c = self.pattern.next_open(re)?;
+            k += 1;
+            while self.removed.get(k).is_some_and(|r| r.1 <= c) {
+                k += 1;
+            }
+        }
+        Some(c)
+    }
+}
+
 /// A change of UTC offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Transition {
@@ -241,11 +346,12 @@ pub(crate) fn resolve(tz: Tz, local: NaiveDateTime) -> Option<i128> {
     }
 }
 
-/// A span of the time line that is open, closed, or follows the weekly pattern.
+/// A span of the time line that is open, closed, or follows the weekly hours
+/// (minus holidays).
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     Const(bool),
-    /// Weekly pattern under this UTC offset (nanoseconds).
+    /// Weekly hours minus holidays under this UTC offset (nanoseconds).
     Pattern(i128),
 }
 
@@ -269,10 +375,8 @@ pub(crate) enum Stop {
 /// The checked, precomputed form of a calendar.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Engine {
-    pattern: Pattern,
+    weekly: Weekly,
     zone: Zone,
-    /// Local spans of weekly intervals cancelled by holidays, sorted, disjoint.
-    removed: Vec<(i128, i128)>,
     /// UTC spans that are all open (openings) or all closed (closures), sorted,
     /// disjoint, non-empty.
     overrides: Vec<(i128, i128, bool)>,
@@ -361,7 +465,7 @@ impl Engine {
                 ));
             }
         }
-        removed.sort_unstable();
+        let weekly = Weekly::new(pattern, removed);
         let closed = union(parts.closures.clone());
         let open = subtract(&union(parts.openings), &closed);
         let last_open_end = open.last().map(|o| o.1);
@@ -374,9 +478,8 @@ impl Engine {
         let mut closures = parts.closures;
         closures.sort_unstable();
         Engine {
-            pattern,
+            weekly,
             zone,
-            removed,
             overrides,
             last_open_end,
             holiday_days: parts.holiday_days,
@@ -387,16 +490,7 @@ impl Engine {
 
     /// Whether the calendar has any open time at all.
     pub(crate) fn has_open_time(&self) -> bool {
-        self.pattern.total > 0 || self.last_open_end.is_some()
-    }
-
-    /// Weekly hours (minus holidays) at local time `l`, ignoring overrides.
-    fn weekly_open_at(&self, l: i128) -> bool {
-        if !self.pattern.contains(l) {
-            return false;
-        }
-        let k = self.removed.partition_point(|r| r.1 <= l);
-        self.removed.get(k).is_none_or(|r| r.0 > l)
+        self.weekly.pattern.total > 0 || self.last_open_end.is_some()
     }
 
     /// The piece of the time line that starts at `cur` (`cur < max`).
@@ -427,25 +521,13 @@ impl Engine {
                     return Piece {
                         start: cur,
                         end: end.min(t.at + fold),
-                        kind: Kind::Const(self.weekly_open_at(fold_end_local - 1)),
+                        kind: Kind::Const(self.weekly.contains(fold_end_local - 1)),
                     };
                 }
                 t.after
             }
             None => self.zone.first,
         };
-        let l = cur + offset;
-        let k = self.removed.partition_point(|r| r.1 <= l);
-        if let Some(&(rs, re)) = self.removed.get(k) {
-            if rs <= l {
-                return Piece {
-                    start: cur,
-                    end: end.min(re - offset),
-                    kind: Kind::Const(false),
-                };
-            }
-            end = end.min(rs - offset);
-        }
         Piece {
             start: cur,
             end,
@@ -455,7 +537,7 @@ impl Engine {
 
     /// Whether nothing is open at or after `cur`.
     fn closed_for_good(&self, cur: i128) -> bool {
-        self.pattern.total == 0 && self.last_open_end.is_none_or(|e| e <= cur)
+        self.weekly.pattern.total == 0 && self.last_open_end.is_none_or(|e| e <= cur)
     }
 
     pub(crate) fn is_open(&self, u: i128) -> bool {
@@ -465,7 +547,7 @@ impl Engine {
         let p = self.piece_at(u);
         match p.kind {
             Kind::Const(open) => open,
-            Kind::Pattern(offset) => self.pattern.contains(u + offset),
+            Kind::Pattern(offset) => self.weekly.contains(u + offset),
         }
     }
 
@@ -491,10 +573,10 @@ impl Engine {
                 Kind::Const(false) => {}
                 Kind::Pattern(offset) => {
                     let a = p.start + offset;
-                    let fa = self.pattern.f(a);
-                    let got = self.pattern.f(p.end + offset) - fa;
+                    let ga = self.weekly.g(a);
+                    let got = self.weekly.g(p.end + offset) - ga;
                     if got >= rem {
-                        return Ok(self.pattern.inverse(fa + rem) - offset);
+                        return Ok(self.weekly.inverse(ga + rem, a) - offset);
                     }
                     rem -= got;
                 }
@@ -518,7 +600,7 @@ impl Engine {
                 Kind::Const(true) => end - p.start,
                 Kind::Const(false) => 0,
                 Kind::Pattern(offset) => {
-                    self.pattern.f(end + offset) - self.pattern.f(p.start + offset)
+                    self.weekly.g(end + offset) - self.weekly.g(p.start + offset)
                 }
             };
             cur = end;
@@ -541,7 +623,7 @@ impl Engine {
                 Kind::Const(true) => return Ok(cur),
                 Kind::Const(false) => {}
                 Kind::Pattern(offset) => {
-                    if let Some(l) = self.pattern.next_open(cur + offset) {
+                    if let Some(l) = self.weekly.next_open(cur + offset) {
                         if l - offset < p.end {
                             return Ok(l - offset);
                         }

@@ -14,9 +14,10 @@ use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 /// use odr_guard::{Calendar, CalendarError, CalendarSpec};
 ///
 /// let spec = CalendarSpec::new("berlin", "Europe/Berlin").with_hours(Weekday::Mon, ["09:00-09:00"]);
-/// let err = Calendar::try_from(spec).unwrap_err();
+/// let err = Calendar::try_from(spec).err().ok_or("expected an error")?;
 /// assert!(matches!(err, CalendarError::BadHours { .. }));
 /// assert_eq!(err.to_string(), "calendar `berlin`: hours.mon: `09:00-09:00` has zero length");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -1,25 +1,7 @@
 //! Business-hours calendars and calendar arithmetic: when is a help desk open, and
 //! when does `n` hours of open time after an instant run out?
 //!
-//! # The rules
-//!
-//! * **Weekly hours** are local intervals per weekday (several a day; an end before
-//!   the start is an overnight shift into the next day). See [`WeeklyHoursSpec`].
-//! * **Holidays** close the weekly intervals that *start* on that local date. An
-//!   overnight shift that starts the evening before a holiday still runs into the
-//!   holiday morning; one that starts on the holiday evening is closed.
-//! * **Openings** are one-off open spans: they override holidays and weekly hours.
-//! * **Closures** are one-off closed spans: they override everything.
-//! * **Daylight saving time.** Local times are resolved to instants with the zone's
-//!   rules for each instant (`chrono-tz`), never a stored offset. A local time
-//!   that does not exist (in a spring-forward gap) means the instant the gap ends;
-//!   a local time that exists twice (in a fall-back fold) means its earlier
-//!   instant. An interval covers the instants from its resolved start to its
-//!   resolved end, so a local `01:30-03:30` on a spring-forward night is an hour
-//!   shorter, on a fall-back night an hour longer, and an interval that starts in
-//!   a gap starts when the gap ends. The same rule places closures, openings and
-//!   holiday days on the time line.
-//! * Times are exact to the nanosecond; leap seconds are ignored.
+//! The rules are documented on [`Calendar`].
 
 mod engine;
 mod error;
@@ -33,7 +15,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use self::engine::{day_span, instant_ns, ns_instant, resolve, Engine, Parts, Stop, NS};
+use self::engine::{day_span, instant_ns, ns_instant, resolve, split_ns, Engine, Parts, Stop, NS};
 pub use self::error::CalendarError;
 use self::spec::{day_name, format_interval, parse_interval, Interval, WEEK};
 pub use self::spec::{CalendarSpec, LocalRangeSpec, WeeklyHoursSpec};
@@ -47,10 +29,36 @@ pub use self::spec::{CalendarSpec, LocalRangeSpec, WeeklyHoursSpec};
 /// panics or loops forever. It is cheap to clone (an `Arc` inside) and
 /// `Send + Sync`. Equality compares the calendars' (canonical) specs.
 ///
+/// # Rules
+///
+/// * **Weekly hours** are local intervals per weekday (several a day; an end before
+///   the start is an overnight shift into the next day). See [`WeeklyHoursSpec`].
+/// * **Holidays** close the weekly intervals that *start* on that local date. An
+///   overnight shift that starts the evening before a holiday still runs into the
+///   holiday morning; one that starts on the holiday evening is closed.
+/// * **Openings** are one-off open spans: they override holidays and weekly hours.
+/// * **Closures** are one-off closed spans: they override everything.
+/// * **Daylight saving time.** Local times are resolved to instants with the zone's
+///   rules for each instant (`chrono-tz`), never a stored offset. A local time
+///   that does not exist (in a spring-forward gap) means the instant the gap ends;
+///   a local time that exists twice (in a fall-back fold) means its earlier
+///   instant. An interval covers the instants from its resolved start to its
+///   resolved end, so a local `01:30-03:30` on a spring-forward night is an hour
+///   shorter, on a fall-back night an hour longer, and an interval that starts in
+///   a gap starts when the gap ends. The same rule places closures, openings and
+///   holiday days on the time line.
+/// * Times are exact to the nanosecond; leap seconds are ignored.
+///
+/// # Cost
+///
 /// The cost of [`add`](Calendar::add) and [`between`](Calendar::between) grows
-/// with the number of holidays, closures, openings and daylight-saving changes
-/// crossed, not with the length of the span: whole weeks of weekly hours are
-/// counted at once.
+/// with the number of closures, openings and daylight-saving changes crossed
+/// (holidays cost a binary search), not with the length of the span: weekly hours
+/// are counted with prefix sums, so a year costs what an hour costs. Building a
+/// calendar costs about 2 ms (it reads the zone's offset changes from 1840 to 2100
+/// into a table once); share it by cloning.
+///
+/// # Example
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc, Weekday};
@@ -92,11 +100,11 @@ impl Calendar {
     /// [`between`]: Calendar::between
     ///
     /// ```
-    /// use chrono::{TimeDelta, Utc};
+    /// use chrono::{TimeDelta, TimeZone, Utc};
     /// use odr_guard::Calendar;
     ///
     /// let cal = Calendar::always_open();
-    /// let now = Utc::now();
+    /// let now = Utc.with_ymd_and_hms(2026, 12, 24, 23, 30, 0).single().ok_or("time")?;
     /// assert_eq!(cal.add(now, TimeDelta::hours(24))?, now + TimeDelta::hours(24));
     /// assert!(cal.is_always_open());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -168,13 +176,14 @@ impl Calendar {
         if business.is_zero() {
             return Ok(start);
         }
-        let rem = delta_ns(business);
-        let result = if self.inner.always_open {
-            Ok(instant_ns(start) + rem)
-        } else {
-            self.inner.engine.add(instant_ns(start), rem)
-        };
-        result
+        if self.inner.always_open {
+            return start
+                .checked_add_signed(business)
+                .ok_or_else(|| self.out_of_range("add"));
+        }
+        self.inner
+            .engine
+            .add(instant_ns(start), delta_ns(business))
             .map_err(|stop| self.stop_error(stop, "add"))
             .and_then(|ns| ns_instant(ns).ok_or_else(|| self.out_of_range("add")))
     }
@@ -196,12 +205,10 @@ impl Calendar {
                 to,
             });
         }
-        let (a, b) = (instant_ns(from), instant_ns(to));
-        let ns = if self.inner.always_open {
-            b - a
-        } else {
-            self.inner.engine.between(a, b)
-        };
+        if self.inner.always_open {
+            return Ok(to - from);
+        }
+        let ns = self.inner.engine.between(instant_ns(from), instant_ns(to));
         ns_delta(ns).ok_or_else(|| self.out_of_range("between"))
     }
 
@@ -289,8 +296,7 @@ fn delta_ns(d: TimeDelta) -> i128 {
 
 /// Nanoseconds as a duration, if it fits.
 fn ns_delta(ns: i128) -> Option<TimeDelta> {
-    let secs = i64::try_from(ns.div_euclid(NS)).ok()?;
-    let nanos = u32::try_from(ns.rem_euclid(NS)).ok()?;
+    let (secs, nanos) = split_ns(ns)?;
     TimeDelta::new(secs, nanos)
 }
 

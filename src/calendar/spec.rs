@@ -309,9 +309,11 @@ pub(crate) fn format_interval(i: Interval) -> String {
 mod tests {
     use super::*;
 
+    type Case = (&'static str, &'static str, Result<(u32, u32), &'static str>);
+
     #[test]
     fn intervals_parse_or_name_the_problem() {
-        let cases: &[(&str, &str, Result<(u32, u32), &str>)] = &[
+        let cases: &[Case] = &[
             ("plain010", "09:00-17:00", Ok((540, 1020))),
             ("end_24_020", "18:00-24:00", Ok((1080, 1440))),
             ("whole_day030", "00:00-24:00", Ok((0, 1440))),
