@@ -58,3 +58,7 @@ pub use crate::risk::{CategorySet, RiskCategory, RiskTier, UnknownNameError};
 pub use crate::rules::{Facts, Rule, RuleSet};
 pub use crate::sla::{Band, Obligation, ObligationKind, Outcome, SlaError, SlaReport, SlaStatus};
 pub use crate::ticket::{Author, Channel, Marketplace, Message, MessageKind, Ticket};
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
