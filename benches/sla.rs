@@ -4,10 +4,11 @@
 
 use std::hint::black_box;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use odr_guard::{
-    Channel, Classifier, Marketplace, Message, MessageKind, Policy, Ticket, TriageQueue,
+    Channel, Classifier, Fulfillment, Marketplace, Message, MessageKind, OrderContext, Policy,
+    Ticket, TriageQueue,
 };
 
 const SENTENCES: &[&str] = &[
@@ -99,5 +100,56 @@ fn bench_batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_batch);
+/// Issue 5's bar: evaluation with order context costs at most 1.2x without.
+fn bench_order_context(c: &mut Criterion) {
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 2, 8, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let now = start + TimeDelta::hours(10);
+    let plain = tickets(100_000, start);
+    let classifier = Classifier::new();
+    let policy = Policy::default();
+    let assessments: Vec<_> = plain.iter().map(|t| classifier.classify(t)).collect();
+    let with_order: Vec<Ticket> = plain
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let day = (i % 9) as u64;
+            let max_delivery = NaiveDate::from_ymd_opt(2026, 10, 28)
+                .and_then(|d| d.checked_add_days(Days::new(day)))
+                .unwrap_or_default();
+            let mut order = OrderContext::new()
+                .fulfillment(if i % 5 == 0 {
+                    Fulfillment::Amazon
+                } else {
+                    Fulfillment::Merchant
+                })
+                .max_delivery_date(max_delivery);
+            if i % 7 == 0 {
+                order = order.delivered_at(start - TimeDelta::hours(30));
+            }
+            t.clone().with_order(order)
+        })
+        .collect();
+
+    let mut group = c.benchmark_group("sla/order_context_100k");
+    group.sample_size(10);
+    for (name, batch) in [("without", &plain), ("with", &with_order)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut critical = 0;
+                for (t, a) in batch.iter().zip(&assessments) {
+                    let r = policy.evaluate(t, a, now).unwrap_or_else(|e| panic!("{e}"));
+                    critical += usize::from(r.tier == odr_guard::RiskTier::OdrCritical);
+                }
+                assert!(critical > 0);
+                black_box(critical)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_batch, bench_order_context);
 criterion_main!(benches);

@@ -247,9 +247,7 @@ pub(crate) fn end_of_day(d: NaiveDate, zone: chrono_tz::Tz) -> Option<DateTime<U
 
 /// The zone a marketplace's dates are read in (UTC when unknown).
 pub(crate) fn zone_of(marketplace: Option<Marketplace>) -> chrono_tz::Tz {
-    marketplace
-        .and_then(|m| m.time_zone().parse::<chrono_tz::Tz>().ok())
-        .unwrap_or(chrono_tz::UTC)
+    marketplace.map_or(chrono_tz::UTC, Marketplace::tz)
 }
 
 /// The order's dates turned into instants once, for repeated window computations.

@@ -296,8 +296,7 @@ impl<'p, 't> Walk<'p, 't> {
     }
 
     /// The facts at `at`, order facts included.
-    fn facts_at(&self, at: DateTime<Utc>) -> Facts<'t> {
-        let window = self.window_at(at).and_then(Result::ok);
+    fn facts_at(&self, at: DateTime<Utc>, window: Option<ClaimWindow>) -> Facts<'t> {
         let mut f = self.facts.at(at).with_claim_window(window);
         if let Some(clock) = &self.order {
             let o = clock.order;
@@ -312,10 +311,10 @@ impl<'p, 't> Walk<'p, 't> {
         f
     }
 
-    /// Re-evaluates the rules at `at`; the tier only ever rises. Returns whether it
-    /// rose.
-    fn retier(&mut self, at: DateTime<Utc>) -> bool {
-        let facts = self.facts_at(at);
+    /// Re-evaluates the rules at `at`, given the claim window known then; the tier
+    /// only ever rises. Returns whether it rose.
+    fn retier(&mut self, at: DateTime<Utc>, window: Option<ClaimWindow>) -> bool {
+        let facts = self.facts_at(at, window);
         let (t, rule) = self.policy.rules().tier(&facts);
         match self.tier {
             Some((old, _)) if old >= t => false,
@@ -378,7 +377,7 @@ impl<'p, 't> Walk<'p, 't> {
                 }
             }
         }
-        self.retier(at);
+        self.retier(at, self.window);
         self.open_response(index, at)?;
         let (t, rule) = self.current_tier();
         let targets = self.policy.targets(t);
@@ -432,11 +431,14 @@ impl<'p, 't> Walk<'p, 't> {
         }
         self.window_seen = true;
         // A refund or chargeback before the opening closes the way to a claim.
-        if !matches!(self.window_at(w.opens_at), Some(Ok(now)) if now.opens_at == w.opens_at) {
+        let Some(Ok(then)) = self.window_at(w.opens_at) else {
+            return Ok(());
+        };
+        if then.opens_at != w.opens_at {
             return Ok(());
         }
         let waiting = self.open.iter().any(Open::is_response);
-        if waiting && self.retier(w.opens_at) {
+        if waiting && self.retier(w.opens_at, Some(then)) {
             let index = self.open.iter().map(|o| o.ob.message).max().unwrap_or(0);
             self.open_response(index, w.opens_at)?;
         }
@@ -510,7 +512,8 @@ impl Policy {
                 MessageKind::BuyerMessage => w.buyer_message(index, at, *cats)?,
                 MessageKind::ClaimFiled | MessageKind::ChargebackFiled => {
                     w.facts = w.facts.with_event(m.kind);
-                    w.retier(at);
+                    let window = w.window_at(at).and_then(Result::ok);
+                    w.retier(at, window);
                     w.open_response(index, at)?;
                 }
                 MessageKind::AgentReply => {

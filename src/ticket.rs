@@ -91,6 +91,36 @@ impl Marketplace {
         self.info().1
     }
 
+    /// [`Marketplace::time_zone`] as a zone, without parsing its name.
+    pub(crate) const fn tz(self) -> chrono_tz::Tz {
+        use chrono_tz::{Africa, America, Asia, Australia, Europe};
+        match self {
+            Marketplace::Us => America::Los_Angeles,
+            Marketplace::Ca => America::Toronto,
+            Marketplace::Mx => America::Mexico_City,
+            Marketplace::Br => America::Sao_Paulo,
+            Marketplace::Uk => Europe::London,
+            Marketplace::Ie => Europe::Dublin,
+            Marketplace::De => Europe::Berlin,
+            Marketplace::Fr => Europe::Paris,
+            Marketplace::It => Europe::Rome,
+            Marketplace::Es => Europe::Madrid,
+            Marketplace::Nl => Europe::Amsterdam,
+            Marketplace::Be => Europe::Brussels,
+            Marketplace::Se => Europe::Stockholm,
+            Marketplace::Pl => Europe::Warsaw,
+            Marketplace::Tr => Europe::Istanbul,
+            Marketplace::Jp => Asia::Tokyo,
+            Marketplace::Au => Australia::Sydney,
+            Marketplace::In => Asia::Kolkata,
+            Marketplace::Sg => Asia::Singapore,
+            Marketplace::Ae => Asia::Dubai,
+            Marketplace::Sa => Asia::Riyadh,
+            Marketplace::Eg => Africa::Cairo,
+            Marketplace::Za => Africa::Johannesburg,
+        }
+    }
+
     const fn info(self) -> (&'static str, &'static str) {
         match self {
             Marketplace::Us => ("US", "America/Los_Angeles"),
