@@ -22,7 +22,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Days, NaiveDate, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::risk::{CategorySet, RiskCategory};
@@ -226,23 +226,11 @@ impl Default for ClaimRules {
     }
 }
 
-/// The end of local date `d` in `zone`, as an instant (the start of the next day;
-/// on a DST gap at midnight, the first valid instant after it).
+/// The end of local date `d` in `zone`, as an instant: the start of the next day
+/// (on a DST gap at midnight, the instant the gap ends).
 pub(crate) fn end_of_day(d: NaiveDate, zone: chrono_tz::Tz) -> Option<DateTime<Utc>> {
-    let next = d.checked_add_days(Days::new(1))?;
-    let midnight = next.and_hms_opt(0, 0, 0)?;
-    match zone.from_local_datetime(&midnight) {
-        chrono::LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
-        chrono::LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
-        chrono::LocalResult::None => {
-            // Midnight skipped by a DST gap: take the first instant after it.
-            (1..=4).find_map(|h| {
-                zone.from_local_datetime(&(midnight + TimeDelta::hours(h)))
-                    .earliest()
-                    .map(|t| t.with_timezone(&Utc))
-            })
-        }
-    }
+    let midnight = d.checked_add_days(Days::new(1))?.and_hms_opt(0, 0, 0)?;
+    crate::calendar::resolve_local(zone, midnight)
 }
 
 /// The zone a marketplace's dates are read in (UTC when unknown).
@@ -264,17 +252,17 @@ pub(crate) struct OrderClock<'a> {
 }
 
 impl<'a> OrderClock<'a> {
+    /// `end_of_day` turns a marketplace date into the instant it ends.
     pub(crate) fn new(
         order: &'a OrderContext,
-        marketplace: Option<Marketplace>,
         rules: ClaimRules,
+        end_of_day: impl Fn(NaiveDate) -> Option<DateTime<Utc>>,
     ) -> OrderClock<'a> {
-        let zone = zone_of(marketplace);
         let plus = |days: u32| {
             order
                 .max_delivery_date
                 .and_then(|d| d.checked_add_days(Days::new(u64::from(days))))
-                .and_then(|d| end_of_day(d, zone))
+                .and_then(&end_of_day)
         };
         OrderClock {
             order,
@@ -388,7 +376,8 @@ pub fn claim_window(
     first_contact: DateTime<Utc>,
     at: DateTime<Utc>,
 ) -> Result<ClaimWindow, NoWindow> {
-    OrderClock::new(order, marketplace, rules).window(categories, first_contact, at)
+    let zone = zone_of(marketplace);
+    OrderClock::new(order, rules, |d| end_of_day(d, zone)).window(categories, first_contact, at)
 }
 
 impl std::error::Error for NoWindow {}
@@ -627,7 +616,27 @@ mod tests {
         let berlin = chrono_tz::Europe::Berlin;
         assert_eq!(end_of_day(date(10, 25), berlin), Some(utc(10, 25, 23, 0)));
         assert_eq!(end_of_day(date(10, 24), berlin), Some(utc(10, 24, 22, 0)));
-        // America/Sao_Paulo historically skipped midnight; any zone gives an instant.
+        // Sao Paulo skipped midnight on 2018-11-04: that day began at 01:00 local.
+        let sp = chrono_tz::America::Sao_Paulo;
+        let d = NaiveDate::from_ymd_opt(2018, 11, 3).unwrap();
+        assert_eq!(
+            end_of_day(d, sp),
+            Some(Utc.with_ymd_and_hms(2018, 11, 4, 3, 0, 0).unwrap())
+        );
         assert!(end_of_day(NaiveDate::MAX, chrono_tz::UTC).is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// The policy's per-marketplace offset tables agree with chrono-tz on the
+        /// end of every day.
+        #[test]
+        fn zone_tables_agree_with_chrono_tz(m in 0usize..Marketplace::ALL.len(), days in 0i64..50_000) {
+            let market = Marketplace::ALL[m];
+            let d = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::TimeDelta::days(days);
+            let policy = crate::Policy::default();
+            proptest::prop_assert_eq!(policy.end_of_day(Some(market), d), end_of_day(d, market.tz()), "{} {}", market, d);
+        }
     }
 }

@@ -5,14 +5,17 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::TimeDelta;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Calendar, CalendarError, CalendarSpec};
+use crate::calendar::{Calendar, CalendarError, CalendarSpec, ZoneTable};
 use crate::duration;
 use crate::order::ClaimRules;
 use crate::risk::RiskTier;
 use crate::rules::{Rule, RuleSet};
+use crate::ticket::Marketplace;
 
 /// Why a policy could not be built. Every message names the offending field.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -223,7 +226,15 @@ struct Inner {
     claim_rules: ClaimRules,
     calendars: BTreeMap<String, Calendar>,
     always_open: Calendar,
+    /// Offset tables of the marketplaces' zones, built on first use.
+    zones: MarketplaceZones,
 }
+
+/// Per-marketplace zone tables, each built the first time a ticket of that
+/// marketplace with order facts is evaluated (a table costs about 2 ms; a
+/// chrono-tz conversion per date would cost more than the rest of the evaluation).
+#[derive(Debug, Default)]
+struct MarketplaceZones([OnceLock<ZoneTable>; Marketplace::ALL.len()]);
 
 /// A validated SLA policy. Cheap to clone (an `Arc` inside), `Send + Sync`.
 ///
@@ -375,6 +386,24 @@ impl Policy {
             .unwrap_or(&self.inner.always_open)
     }
 
+    /// The instant a marketplace date ends, in the marketplace's zone (UTC when
+    /// unknown); see [`crate::claim_window`].
+    pub(crate) fn end_of_day(
+        &self,
+        marketplace: Option<Marketplace>,
+        date: NaiveDate,
+    ) -> Option<DateTime<Utc>> {
+        let midnight = date.checked_add_days(Days::new(1))?.and_hms_opt(0, 0, 0)?;
+        match marketplace {
+            None => Some(midnight.and_utc()),
+            Some(m) => {
+                let slot = self.inner.zones.0.get(m as usize)?;
+                slot.get_or_init(|| ZoneTable::new(m.tz()))
+                    .resolve(midnight)
+            }
+        }
+    }
+
     /// The compliance clock for a channel name, if any.
     pub(crate) fn compliance_for(&self, channel: &str) -> Option<&ComplianceClock> {
         self.inner
@@ -425,6 +454,7 @@ impl Default for Policy {
                 claim_rules: ClaimRules::default(),
                 calendars: BTreeMap::new(),
                 always_open: Calendar::always_open(),
+                zones: MarketplaceZones::default(),
             }),
         }
     }
@@ -543,6 +573,7 @@ impl TryFrom<PolicySpec> for Policy {
                 claim_rules: spec.claim_window,
                 calendars,
                 always_open: Calendar::always_open(),
+                zones: MarketplaceZones::default(),
             }),
         })
     }

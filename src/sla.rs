@@ -476,7 +476,10 @@ impl Policy {
             .order
             .as_ref()
             .filter(|_| ticket.channel.is_amazon())
-            .map(|o| OrderClock::new(o, ticket.channel.marketplace(), self.claim_rules()));
+            .map(|o| {
+                let market = ticket.channel.marketplace();
+                OrderClock::new(o, self.claim_rules(), |d| self.end_of_day(market, d))
+            });
         let auto = self.auto_reply();
         let mut w = Walk {
             policy: self,

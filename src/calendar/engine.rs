@@ -332,6 +332,55 @@ impl Zone {
     }
 }
 
+/// A zone's offset changes as a table, for fast local-to-UTC conversion of many
+/// dates in one zone (claim windows read marketplace dates at the end of the day).
+/// Building one costs about as much as building a calendar; share it.
+#[derive(Debug, Clone)]
+pub(crate) struct ZoneTable {
+    tz: Tz,
+    zone: Zone,
+}
+
+impl ZoneTable {
+    /// 26 hours in nanoseconds. No UTC offset exceeds 14 hours and a zone's
+    /// transitions are days apart, so within `MAX_SHIFT` of a local time at most
+    /// one transition matters.
+    const MAX_SHIFT: i128 = 26 * 3_600 * NS;
+
+    pub(crate) fn new(tz: Tz) -> ZoneTable {
+        ZoneTable {
+            tz,
+            zone: Zone::new(tz),
+        }
+    }
+
+    /// As [`resolve`]: an ambiguous local time means its earlier instant, a time in
+    /// a gap the instant the gap ends.
+    pub(crate) fn resolve(&self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        let l = instant_ns(local.and_utc());
+        let ts = &self.zone.transitions;
+        let from = ts.partition_point(|t| t.at <= l - Self::MAX_SHIFT);
+        let near = ts.get(from).filter(|t| t.at < l + Self::MAX_SHIFT);
+        let u = match near {
+            None => {
+                let offset = match from.checked_sub(1).and_then(|i| ts.get(i)) {
+                    Some(t) => t.after,
+                    None => self.zone.first,
+                };
+                l - offset
+            }
+            Some(t) if l < t.at + t.before => l - t.before, // before it, or a fold's first pass
+            Some(t) if l >= t.at + t.after => l - t.after,
+            Some(t) => t.at, // in the gap: the instant the gap ends
+        };
+        // Outside the table's years, defer to chrono-tz itself.
+        if !(Zone::FROM as i128 * NS..Zone::TO as i128 * NS).contains(&u) {
+            return resolve(self.tz, local).and_then(ns_instant);
+        }
+        ns_instant(u)
+    }
+}
+
 /// Resolves a local date-time to an instant: an ambiguous time (in a fall-back
 /// fold) means its earlier instant; a time in a spring-forward gap means the
 /// instant the gap ends. `None` only near the limits of chrono's range.
