@@ -21,11 +21,18 @@
 )]
 
 mod assessment;
+mod odr;
 mod risk;
 mod rules;
 mod ticket;
 
 pub use crate::assessment::{Assessment, Field, Match};
+pub use crate::odr::{
+    ChargebackKind, ClaimStatus, CountingRules, DailyTally, Defect, DefectDetail, DefectId,
+    DefectKind, Forecast, Fulfillment, Ingest, Interval, KindCounts, OdrError, OdrPoint, OdrReport,
+    OdrSettings, OdrSettingsBuilder, OdrStatus, OdrTallies, OdrTracker, OdrWindow, Order, OrderId,
+    PerFulfillment, Stars, WindowExit, WindowRange,
+};
 pub use crate::risk::{CategorySet, RiskCategory, RiskTier, UnknownNameError};
 pub use crate::rules::{Facts, Rule, RuleSet};
 pub use crate::ticket::{Author, Channel, Marketplace, Message, MessageKind, Ticket};
