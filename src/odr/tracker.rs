@@ -1,11 +1,10 @@
 //! The incremental tracker: orders and defects in, any order, idempotent by id.
 
-use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use chrono::NaiveDate;
 use hashbrown::hash_table::Entry;
-use hashbrown::{DefaultHashBuilder, HashTable};
+use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 
 use super::model::{Defect, DefectId, Fulfillment, Order, OrderId};
 use super::report::{OdrPoint, OdrReport, OdrWindow};
