@@ -138,8 +138,8 @@ pub fn generate(cfg: &GenConfig) -> Generated {
             continue;
         }
         let order_date = first_day + Days::new(u64::from(*day));
-        // One in 200 defects is on an order missing from the file.
-        let order_id = if rng.below(200) == 0 {
+        // One in 60 defects is on an order missing from the file.
+        let order_id = if rng.below(60) == 0 {
             format!("999-{:07}-0000000", rng.below(10_000_000))
         } else {
             order_id.clone()
