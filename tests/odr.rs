@@ -396,9 +396,18 @@ fn orphans_are_kept_and_count_once_their_order_arrives() {
         .collect();
     assert_eq!(orphans, ["f"]);
     assert_eq!(counts(&t, Fulfillment::Merchant, as_of), (0, 0, [0; 3]));
-    t.insert_order(mfn("late-order", "2026-11-01"));
+    assert_eq!(t.latest_order_date(), None);
+    assert_eq!(t.insert_order(mfn("late-order", "2026-11-01")), Ingest::New);
     assert_eq!(t.orphan_defects().count(), 0);
+    assert_eq!(t.order_count(), 1);
     assert_eq!(counts(&t, Fulfillment::Merchant, as_of), (1, 1, [1, 0, 0]));
+    assert_eq!(t.latest_order_date(), Some(d("2026-11-01")));
+
+    // Moved to an order that is not known: an orphan again, and no longer counted.
+    t.insert_defect(fb("f", "another", 1));
+    let orphans: Vec<_> = t.orphan_defects().map(|x| x.order_id.to_string()).collect();
+    assert_eq!(orphans, ["another"]);
+    assert_eq!(counts(&t, Fulfillment::Merchant, as_of), (1, 0, [0; 3]));
 }
 
 #[test]
