@@ -840,6 +840,33 @@ proptest! {
         prop_assert_eq!(forward.report(&settings, as_of).unwrap(), whole.report(as_of).unwrap());
     }
 
+    /// Tally merge is commutative and associative with the empty tally as identity.
+    #[test]
+    fn tally_merge_is_a_commutative_monoid(
+        masks in prop::collection::vec(prop::collection::vec(0usize..3, 0..3), 3..30),
+        split_a in 0usize..30,
+        split_b in 0usize..30,
+    ) {
+        let tallies: Vec<DailyTally> = masks
+            .iter()
+            .map(|ks| DailyTally::order(&ks.iter().map(|k| DefectKind::ALL[*k]).collect::<Vec<_>>()))
+            .collect();
+        let sum = |ts: &[DailyTally]| ts.iter().fold(DailyTally::default(), |acc, t| acc + *t);
+        let (i, j) = (split_a.min(tallies.len()), split_b.min(tallies.len()));
+        let (i, j) = (i.min(j), i.max(j));
+        let (a, b, c) = (sum(&tallies[..i]), sum(&tallies[i..j]), sum(&tallies[j..]));
+        prop_assert_eq!((a + b) + c, a + (b + c));
+        prop_assert_eq!(a + b, b + a);
+        prop_assert_eq!(a + DailyTally::default(), a);
+        let total = sum(&tallies);
+        prop_assert_eq!(c + b + a, total);
+        prop_assert_eq!(total.orders, tallies.len() as u64);
+        prop_assert!(total.defective_orders <= total.orders);
+        for k in DefectKind::ALL {
+            prop_assert!(total.by_kind.get(k) <= total.defective_orders);
+        }
+    }
+
     /// Ingesting the final versions of distinct ids in any order gives the same
     /// tallies.
     #[test]
