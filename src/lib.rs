@@ -29,6 +29,7 @@ mod lexicon;
 mod matcher;
 mod metrics;
 mod normalize;
+mod odr;
 mod order;
 mod policy;
 mod queue;
@@ -47,8 +48,14 @@ pub use crate::lexicon::{Lexicon, LexiconError};
 pub use crate::matcher::{BuildError, Scratch, TextMatch};
 pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPONSE_WINDOWS};
 pub use crate::normalize::{normalize, Normalized};
+pub use crate::odr::{
+    ChargebackKind, ClaimStatus, CountingRules, DailyTally, Defect, DefectDetail, DefectId,
+    DefectKind, Forecast, Fulfillment, Ingest, Interval, KindCounts, OdrError, OdrPoint, OdrReport,
+    OdrSettings, OdrSettingsBuilder, OdrStatus, OdrTallies, OdrTracker, OdrWindow, Order, OrderId,
+    PerFulfillment, Stars, WindowExit, WindowRange,
+};
 pub use crate::order::{
-    claim_window, ClaimCondition, ClaimRules, ClaimWindow, Fulfillment, NoWindow, OrderContext,
+    claim_window, ClaimCondition, ClaimRules, ClaimWindow, NoWindow, OrderContext,
 };
 pub use crate::policy::{
     AutoReplyRule, ComplianceClock, Policy, PolicyError, PolicySpec, TierSpec, TierTargets,

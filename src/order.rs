@@ -25,18 +25,9 @@ use std::fmt;
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::odr::Fulfillment;
 use crate::risk::{CategorySet, RiskCategory};
 use crate::ticket::Marketplace;
-
-/// Who ships the order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fulfillment {
-    /// Seller-fulfilled (MFN): the seller ships and answers for delivery.
-    Merchant,
-    /// Fulfilled by Amazon (FBA/AFN): Amazon ships and handles delivery claims.
-    Amazon,
-}
 
 /// What the seller knows about the order behind a ticket. Every field is optional.
 ///

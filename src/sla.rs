@@ -1033,7 +1033,8 @@ mod tests {
 
     mod order_aware {
         use super::*;
-        use crate::order::{ClaimCondition, Fulfillment, NoWindow, OrderContext};
+        use crate::odr::Fulfillment;
+        use crate::order::{ClaimCondition, NoWindow, OrderContext};
         use chrono::NaiveDate;
         use proptest::prelude::*;
 

@@ -11,8 +11,12 @@ use serde_json::Value;
 /// The example binary cargo built next to this test (`cargo test` builds examples).
 fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target dir");
-    dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir");
+    dir.join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
 fn run(name: &str, args: &[&str], stdin: &str) -> Output {
@@ -23,7 +27,12 @@ fn run(name: &str, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("run {name}: {e} (built by `cargo test`)"));
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -40,24 +49,55 @@ const NOW: &str = "2026-11-03T12:00:00Z";
 #[test]
 fn sample_data_comes_out_in_queue_order_with_the_contract_fields() {
     let out = run("triage", &["--now", NOW], SAMPLE);
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows = lines(&out);
     assert_eq!(rows.len(), SAMPLE.lines().count());
     for row in &rows {
-        for key in ["id", "tier", "categories", "matches", "due_at", "compliance_due_at", "status", "remaining_seconds"] {
+        for key in [
+            "id",
+            "tier",
+            "categories",
+            "matches",
+            "due_at",
+            "compliance_due_at",
+            "status",
+            "remaining_seconds",
+        ] {
             assert!(row.get(key).is_some(), "{key} missing in {row}");
         }
     }
     let ids: Vec<&str> = rows.iter().filter_map(|r| r["id"].as_str()).collect();
     // Waiting tickets first, most severe tier first, then earliest due.
-    assert_eq!(&ids[..4], ["AMZ-US-1001", "AMZ-JP-6002", "AMZ-US-1007", "AMZ-US-1012"]);
+    assert_eq!(
+        &ids[..4],
+        ["AMZ-US-1001", "AMZ-JP-6002", "AMZ-US-1007", "AMZ-US-1012"]
+    );
     // Answered tickets last.
-    let tail: Vec<&str> = rows.iter().rev().take(4).filter_map(|r| r["status"].as_str()).collect();
-    assert!(tail.iter().all(|s| *s == "met" || *s == "missed"), "{tail:?}");
-    let tier_rank = |t: &str| ["odr_critical", "odr_high", "compliance", "loyalty", "low"].iter().position(|x| *x == t);
+    let tail: Vec<&str> = rows
+        .iter()
+        .rev()
+        .take(4)
+        .filter_map(|r| r["status"].as_str())
+        .collect();
+    assert!(
+        tail.iter().all(|s| *s == "met" || *s == "missed"),
+        "{tail:?}"
+    );
+    let tier_rank = |t: &str| {
+        ["odr_critical", "odr_high", "compliance", "loyalty", "low"]
+            .iter()
+            .position(|x| *x == t)
+    };
     let waiting: Vec<_> = rows.iter().filter(|r| !r["due_at"].is_null()).collect();
     for pair in waiting.windows(2) {
-        let (a, b) = (tier_rank(pair[0]["tier"].as_str().unwrap()), tier_rank(pair[1]["tier"].as_str().unwrap()));
+        let (a, b) = (
+            tier_rank(pair[0]["tier"].as_str().unwrap()),
+            tier_rank(pair[1]["tier"].as_str().unwrap()),
+        );
         assert!(a <= b, "{} before {}", pair[0]["id"], pair[1]["id"]);
     }
 }
@@ -66,7 +106,12 @@ fn sample_data_comes_out_in_queue_order_with_the_contract_fields() {
 fn sample_tickets_have_the_expected_clocks() {
     let out = run("triage", &["--now", NOW], SAMPLE);
     let rows = lines(&out);
-    let row = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("{id}")).clone();
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+            .clone()
+    };
 
     // A-to-z threat in full-width text: critical, due 60 min after it arrived.
     let r = row("AMZ-US-1010");
@@ -136,19 +181,43 @@ fn bad_lines_are_reported_and_the_rest_is_kept() {
     .join("\n");
     let out = run("triage", &["--now", NOW], &input);
     assert_eq!(out.status.code(), Some(1));
-    let ids: Vec<String> = lines(&out).iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+    let ids: Vec<String> = lines(&out)
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(ids, ["ok-1", "ok-2"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    for (line, reason) in [(2, "invalid JSON"), (3, "unknown channel `myspace`"), (4, "received_at"), (5, "unknown event kind `phone_call`"), (6, "before the ticket was received")] {
-        assert!(stderr.contains(&format!("line {line}: ")) && stderr.contains(reason), "line {line} ({reason}) in:\n{stderr}");
+    for (line, reason) in [
+        (2, "invalid JSON"),
+        (3, "unknown channel `myspace`"),
+        (4, "received_at"),
+        (5, "unknown event kind `phone_call`"),
+        (6, "before the ticket was received"),
+    ] {
+        assert!(
+            stderr.contains(&format!("line {line}: ")) && stderr.contains(reason),
+            "line {line} ({reason}) in:\n{stderr}"
+        );
     }
 }
 
 #[test]
 fn policy_and_now_flags() {
-    let out = run("triage", &["--policy", "examples/policies/business_hours.toml", "--now", "2026-11-06T16:30:00Z"], 
-        r#"{"id":"fri","channel":"amazon","marketplace":"DE","received_at":"2026-11-06T16:00:00Z","body":"Can I pay by invoice?"}"#);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        "triage",
+        &[
+            "--policy",
+            "examples/policies/business_hours.toml",
+            "--now",
+            "2026-11-06T16:30:00Z",
+        ],
+        r#"{"id":"fri","channel":"amazon","marketplace":"DE","received_at":"2026-11-06T16:00:00Z","body":"Can I pay by invoice?"}"#,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r = &lines(&out)[0];
     // Friday 17:00 Berlin, 8 business hours would be Monday; Amazon's 24 h comes first.
     assert_eq!(r["tier"], "compliance");
