@@ -66,7 +66,6 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "amazon claim*",
             "claim with amazon",
             "claim through amazon",
-            "claim against you",
             "file a claim",
             "filed a claim",
             "filing a claim",
@@ -98,6 +97,10 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "tell amazon",
             "amazon customer service",
             "amazon customer support",
+            "claim against",
+            "lodge a claim",
+            "lodging a claim",
+            "lodged a claim",
         ],
     ),
     (
@@ -261,8 +264,6 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "feedback accordingly",
             "review accordingly",
             "rate accordingly",
-            "leave feedback",
-            "leaving feedback",
             "warn other buyers",
             "warn others",
             "warn other customers",
@@ -293,7 +294,10 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
         RiskCategory::Damaged,
         "en",
         &[
-            "damag*",
+            "damaged",
+            "damage",
+            "damages",
+            "damaging",
             "broken",
             "broke",
             "it broke",
@@ -477,9 +481,6 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "says it s delivered",
             "supposedly delivered",
             "apparently delivered",
-            "delivered to the wrong address",
-            "delivered to wrong address",
-            "delivered to the wrong house",
             "delivered to someone else",
             "delivered to my neighbor",
             "delivered to my neighbour",
@@ -496,9 +497,11 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "empty package",
             "box was empty",
             "package was empty",
-            "sent to the wrong address",
-            "shipped to the wrong address",
-            "went to the wrong address",
+            "to the wrong address",
+            "to a wrong address",
+            "to wrong address",
+            "to the wrong house",
+            "to the wrong person",
         ],
     ),
     (
@@ -653,9 +656,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "delivery date",
             "delivery window",
             "delivery time*",
-            "delivery period",
             "shipping time*",
-            "shipping period",
             "how long will it take",
             "how long does it take",
             "how long it takes",
@@ -733,6 +734,31 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "stuck at the depot",
             "stuck at the warehouse",
             "stuck in the warehouse",
+            "track purchase",
+            "track an order",
+            "track a package",
+            "track shipment",
+            "track parcel",
+            "can t track",
+            "cannot track",
+            "unable to track",
+            "locate my order",
+            "locate my package",
+            "locate my parcel",
+            "locate order",
+            "locate the package",
+            "estimated time of arrival",
+            "when will my purchase",
+            "when will my product",
+            "when will my shipment",
+            "when will my delivery",
+            "gonna arrive",
+            "going to arrive",
+            "shipping takes",
+            "delivery takes",
+            "shipment takes",
+            "delivery period*",
+            "shipping period*",
         ],
     ),
     (
@@ -789,6 +815,8 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "haven t got my money",
             "have not got my money",
             "didn t get my money",
+            "rebate*",
+            "restitution*",
         ],
     ),
     (
@@ -820,7 +848,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
     // Written in Simplified; the Traditional forms are generated from HANT_HANS.
     (
         RiskCategory::AToZClaim,
-        "zh",
+        "zh-Hans",
         &[
             "亚马逊商城交易保障",
             "亚马逊商城交易保障索赔",
@@ -862,7 +890,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
     ),
     (
         RiskCategory::Chargeback,
-        "zh",
+        "zh-Hans",
         &[
             "拒付",
             "信用卡拒付",
@@ -902,7 +930,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
     ),
     (
         RiskCategory::LegalThreat,
-        "zh",
+        "zh-Hans",
         &[
             "律师",
             "律师函",
@@ -937,7 +965,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
     ),
     (
         RiskCategory::NegativeFeedback,
-        "zh",
+        "zh-Hans",
         &[
             "差评",
             "给差评",
@@ -974,7 +1002,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
     ),
     (
         RiskCategory::Damaged,
-        "zh",
+        "zh-Hans",
         &[
             "损坏",
             "坏了",
@@ -1047,7 +1075,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
     ),
     (
         RiskCategory::Lost,
-        "zh",
+        "zh-Hans",
         &[
             "没收到",
             "没有收到",
@@ -1104,7 +1132,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
     ),
     (
         RiskCategory::WrongItem,
-        "zh",
+        "zh-Hans",
         &[
             "发错",
             "发错货",
@@ -1157,7 +1185,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
     ),
     (
         RiskCategory::OrderStatus,
-        "zh",
+        "zh-Hans",
         &[
             "我的订单在哪",
             "订单在哪",
@@ -1230,7 +1258,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
     ),
     (
         RiskCategory::Refund,
-        "zh",
+        "zh-Hans",
         &[
             "退款",
             "全额退款",
@@ -1265,7 +1293,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
     ),
     (
         RiskCategory::ReturnExchange,
-        "zh",
+        "zh-Hans",
         &[
             "退货",
             "退换",
@@ -1322,6 +1350,10 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "antrag bei amazon",
             "amazon kundenservice",
             "amazon kundendienst",
+            "das bei amazon melden",
+            "melde ich das bei amazon",
+            "melde ich bei amazon",
+            "melde es bei amazon",
         ],
     ),
     (
@@ -3019,6 +3051,10 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "パスワードを紛失",
     "紛失防止",
     "破損なし",
+    "破損なく",
+    "破損もなく",
+    "傷もなく",
+    "傷なく",
     "破損はありません",
     "傷がない",
     "傷はありません",
@@ -3052,6 +3088,15 @@ pub(crate) const NEGATIONS: &[&str] = &[
     "doesn t",
     "wouldn t",
     "without",
+    "not going to leave",
+    "not gonna leave",
+    "won t leave",
+    "wont leave",
+    "will not leave",
+    "wouldn t leave",
+    "would not leave",
+    "never leave",
+    "not leaving",
     // Chinese
     "没有",
     "沒有",
@@ -3098,27 +3143,132 @@ pub(crate) const NEGATIONS: &[&str] = &[
 pub(crate) const HANT_HANS: &[(char, char)] = &[
     // For the negation cues 并没有 / 并非.
     ('並', '并'),
-    ('亞', '亚'), ('馬', '马'), ('遜', '逊'), ('賠', '赔'), ('訴', '诉'), ('請', '请'),
-    ('聯', '联'), ('繫', '系'), ('舉', '举'), ('報', '报'), ('單', '单'), ('發', '发'),
-    ('爭', '争'), ('議', '议'), ('開', '开'), ('啟', '启'), ('貝', '贝'), ('寶', '宝'),
-    ('銀', '银'), ('電', '电'), ('話', '话'), ('給', '给'), ('銷', '销'), ('絕', '绝'),
-    ('凍', '冻'), ('結', '结'), ('盜', '盗'), ('經', '经'), ('權', '权'), ('項', '项'),
-    ('貨', '货'), ('師', '师'), ('們', '们'), ('徑', '径'), ('責', '责'), ('訟', '讼'),
-    ('費', '费'), ('協', '协'), ('會', '会'), ('護', '护'), ('場', '场'), ('監', '监'),
-    ('貓', '猫'), ('維', '维'), ('評', '评'), ('負', '负'), ('價', '价'), ('論', '论'),
-    ('惡', '恶'), ('顆', '颗'), ('兩', '两'), ('賣', '卖'), ('騙', '骗'), ('當', '当'),
-    ('買', '买'), ('薦', '荐'), ('網', '网'), ('損', '损'), ('壞', '坏'), ('壓', '压'),
-    ('爛', '烂'), ('縫', '缝'), ('劃', '划'), ('質', '质'), ('問', '问'), ('題', '题'),
-    ('殘', '残'), ('靈', '灵'), ('無', '无'), ('沒', '没'), ('機', '机'), ('進', '进'),
-    ('應', '应'), ('轉', '转'), ('變', '变'), ('鏽', '锈'), ('脫', '脱'), ('膠', '胶'),
-    ('斷', '断'), ('過', '过'), ('還', '还'), ('達', '达'), ('丟', '丢'), ('遞', '递'),
-    ('顯', '显'), ('簽', '签'), ('別', '别'), ('錯', '错'), ('見', '见'), ('訂', '订'),
-    ('點', '点'), ('圖', '图'), ('樣', '样'), ('與', '与'), ('對', '对'), ('顏', '颜'),
-    ('碼', '码'), ('號', '号'), ('規', '规'), ('數', '数'), ('舊', '旧'), ('東', '东'),
-    ('麼', '么'), ('時', '时'), ('幾', '几'), ('運', '运'), ('蹤', '踪'), ('動', '动'),
-    ('靜', '静'), ('遲', '迟'), ('嗎', '吗'), ('間', '间'), ('預', '预'), ('計', '计'),
-    ('誤', '误'), ('狀', '状'), ('態', '态'), ('關', '关'), ('個', '个'), ('額', '额'),
-    ('錢', '钱'), ('償', '偿'), ('補', '补'), ('賬', '账'), ('換', '换'), ('調', '调'),
+    ('亞', '亚'),
+    ('馬', '马'),
+    ('遜', '逊'),
+    ('賠', '赔'),
+    ('訴', '诉'),
+    ('請', '请'),
+    ('聯', '联'),
+    ('繫', '系'),
+    ('舉', '举'),
+    ('報', '报'),
+    ('單', '单'),
+    ('發', '发'),
+    ('爭', '争'),
+    ('議', '议'),
+    ('開', '开'),
+    ('啟', '启'),
+    ('貝', '贝'),
+    ('寶', '宝'),
+    ('銀', '银'),
+    ('電', '电'),
+    ('話', '话'),
+    ('給', '给'),
+    ('銷', '销'),
+    ('絕', '绝'),
+    ('凍', '冻'),
+    ('結', '结'),
+    ('盜', '盗'),
+    ('經', '经'),
+    ('權', '权'),
+    ('項', '项'),
+    ('貨', '货'),
+    ('師', '师'),
+    ('們', '们'),
+    ('徑', '径'),
+    ('責', '责'),
+    ('訟', '讼'),
+    ('費', '费'),
+    ('協', '协'),
+    ('會', '会'),
+    ('護', '护'),
+    ('場', '场'),
+    ('監', '监'),
+    ('貓', '猫'),
+    ('維', '维'),
+    ('評', '评'),
+    ('負', '负'),
+    ('價', '价'),
+    ('論', '论'),
+    ('惡', '恶'),
+    ('顆', '颗'),
+    ('兩', '两'),
+    ('賣', '卖'),
+    ('騙', '骗'),
+    ('當', '当'),
+    ('買', '买'),
+    ('薦', '荐'),
+    ('網', '网'),
+    ('損', '损'),
+    ('壞', '坏'),
+    ('壓', '压'),
+    ('爛', '烂'),
+    ('縫', '缝'),
+    ('劃', '划'),
+    ('質', '质'),
+    ('問', '问'),
+    ('題', '题'),
+    ('殘', '残'),
+    ('靈', '灵'),
+    ('無', '无'),
+    ('沒', '没'),
+    ('機', '机'),
+    ('進', '进'),
+    ('應', '应'),
+    ('轉', '转'),
+    ('變', '变'),
+    ('鏽', '锈'),
+    ('脫', '脱'),
+    ('膠', '胶'),
+    ('斷', '断'),
+    ('過', '过'),
+    ('還', '还'),
+    ('達', '达'),
+    ('丟', '丢'),
+    ('遞', '递'),
+    ('顯', '显'),
+    ('簽', '签'),
+    ('別', '别'),
+    ('錯', '错'),
+    ('見', '见'),
+    ('訂', '订'),
+    ('點', '点'),
+    ('圖', '图'),
+    ('樣', '样'),
+    ('與', '与'),
+    ('對', '对'),
+    ('顏', '颜'),
+    ('碼', '码'),
+    ('號', '号'),
+    ('規', '规'),
+    ('數', '数'),
+    ('舊', '旧'),
+    ('東', '东'),
+    ('麼', '么'),
+    ('時', '时'),
+    ('幾', '几'),
+    ('運', '运'),
+    ('蹤', '踪'),
+    ('動', '动'),
+    ('靜', '静'),
+    ('遲', '迟'),
+    ('嗎', '吗'),
+    ('間', '间'),
+    ('預', '预'),
+    ('計', '计'),
+    ('誤', '误'),
+    ('狀', '状'),
+    ('態', '态'),
+    ('關', '关'),
+    ('個', '个'),
+    ('額', '额'),
+    ('錢', '钱'),
+    ('償', '偿'),
+    ('補', '补'),
+    ('賬', '账'),
+    ('換', '换'),
+    ('調', '调'),
     ('標', '标'),
 ];
 
@@ -3131,7 +3281,7 @@ mod tests {
             '\u{3041}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
     }
 
-    const LANGS: [&str; 7] = ["en", "zh", "de", "fr", "es", "it", "ja"];
+    const LANGS: [&str; 7] = ["en", "zh-Hans", "de", "fr", "es", "it", "ja"];
 
     #[test]
     fn every_language_covers_every_category() {
@@ -3162,7 +3312,7 @@ mod tests {
             RiskCategory::LegalThreat,
             RiskCategory::NegativeFeedback,
         ];
-        for lang in ["en", "zh"] {
+        for lang in ["en", "zh-Hans"] {
             for cat in major {
                 let n: usize = TERMS
                     .iter()
@@ -3205,7 +3355,7 @@ mod tests {
     fn chinese_terms_are_written_in_simplified() {
         let trad: Vec<char> = HANT_HANS.iter().map(|(t, _)| *t).collect();
         for (_, lang, ts) in TERMS {
-            if *lang != "zh" {
+            if *lang != "zh-Hans" {
                 continue;
             }
             for t in *ts {
@@ -3226,7 +3376,9 @@ mod tests {
             assert!(trad.insert(*t), "Traditional {t} listed twice");
             assert!(simp.insert(*s), "Simplified {s} listed twice");
         }
-        for c in ['損', '壞', '遞', '貨', '錯', '發', '沒', '賠', '訴', '開', '丟'] {
+        for c in [
+            '損', '壞', '遞', '貨', '錯', '發', '沒', '賠', '訴', '開', '丟',
+        ] {
             assert!(trad.contains(&c), "{c} missing from HANT_HANS");
         }
     }
@@ -3254,7 +3406,10 @@ mod tests {
                         .map_or(c, |(t, _)| *t)
                 })
                 .collect();
-            assert!(all.contains(&trad.as_str()), "{x:?} lacks its Traditional form {trad:?}");
+            assert!(
+                all.contains(&trad.as_str()),
+                "{x:?} lacks its Traditional form {trad:?}"
+            );
         }
     }
 }
