@@ -300,6 +300,11 @@ impl Normalized {
                             j += 1;
                             continue;
                         }
+                        // A single space between kept characters maps to itself.
+                        if b == b' ' && j > i && starts_with_fast_kept(bytes.get(j + 1..)) {
+                            j += 1;
+                            continue;
+                        }
                         break;
                     }
                     Some(&b) if (0xE3..=0xE9).contains(&b) => {
@@ -411,7 +416,7 @@ impl Normalized {
                 *pending = Some(at);
             }
             self.flush_pending(pending, at);
-            if group.len() == end - at && group == lowered {
+            if group.len() == end - at && group == lowered && group.chars().nth(1).is_none() {
                 self.push_linear_str(at, &lowered);
             } else {
                 self.push_opaque_start(at, end);
@@ -424,6 +429,16 @@ impl Normalized {
         self.group = group;
         self.lowered = lowered;
         end
+    }
+}
+
+/// Whether `b` starts with a character of the fast path's verbatim runs (a kept ASCII
+/// byte or a fast CJK character).
+fn starts_with_fast_kept(b: Option<&[u8]>) -> bool {
+    match b {
+        Some([x, ..]) if *x < 0x80 => ascii_kept(*x),
+        Some(rest) => decode3(rest).is_some_and(is_fast_cjk),
+        None => false,
     }
 }
 
