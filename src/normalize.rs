@@ -300,6 +300,12 @@ impl Normalized {
                         j += 3;
                         continue;
                     }
+                    // U+4000..=U+4FFF except the hexagrams U+4DC0..=U+4DFF (E4 B7 ..).
+                    Some(&0xE4) if bytes.get(j + 1) != Some(&0xB7) => {
+                        last_start = j;
+                        j += 3;
+                        continue;
+                    }
                     Some(&b) if b < 0x80 => {
                         if ascii_kept(b) {
                             // Up to 8 ASCII bytes at a time.
@@ -641,6 +647,8 @@ mod tests {
             ("empty", "", ""),
             ("only_separators", " -- !! ", ""),
             ("cjk", "我的包裹没有收到。", "我的包裹没有收到"),
+            ("cjk_e4", "一丁上下不了䶵", "一丁上下不了䶵"),
+            ("hexagram", "a䷀b", "a b"),
             ("cjk_punct", "损坏，退款！", "损坏 退款"),
             ("long_vowel", "クレーム", "クレーム"),
             ("half_width_kana", "ｸﾚｰﾑ", "クレーム"),
