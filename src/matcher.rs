@@ -359,7 +359,10 @@ fn words_at_most(gap: &str, n: usize) -> bool {
 }
 
 fn is_sentence_end(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | ';' | '。' | '！' | '？' | '；')
+    matches!(
+        c,
+        '.' | '!' | '?' | ';' | '。' | '！' | '？' | '；' | '．' | '｡'
+    )
 }
 
 #[cfg(test)]

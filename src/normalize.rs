@@ -294,9 +294,31 @@ impl Normalized {
             let mut last_start = i;
             loop {
                 match bytes.get(j) {
+                    // U+5000..=U+9FFF: CJK ideographs (valid UTF-8 is guaranteed).
+                    Some(&b) if (0xE5..=0xE9).contains(&b) => {
+                        last_start = j;
+                        j += 3;
+                        continue;
+                    }
+                    // U+4000..=U+4FFF except the hexagrams U+4DC0..=U+4DFF (E4 B7 ..).
+                    Some(&0xE4) if bytes.get(j + 1) != Some(&0xB7) => {
+                        last_start = j;
+                        j += 3;
+                        continue;
+                    }
                     Some(&b) if b < 0x80 => {
                         if ascii_kept(b) {
-                            last_start = j;
+                            // Up to 8 ASCII bytes at a time.
+                            let n = bytes
+                                .get(j..j + 8)
+                                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                                .map_or(1, |w| ascii_prefix8(u64::from_le_bytes(w)).max(1));
+                            last_start = j + n - 1;
+                            j += n;
+                            continue;
+                        }
+                        // A single space between kept characters maps to itself.
+                        if b == b' ' && j > i && starts_with_fast_kept(bytes.get(j + 1..)) {
                             j += 1;
                             continue;
                         }
@@ -411,7 +433,7 @@ impl Normalized {
                 *pending = Some(at);
             }
             self.flush_pending(pending, at);
-            if group.len() == end - at && group == lowered {
+            if group.len() == end - at && group == lowered && group.chars().nth(1).is_none() {
                 self.push_linear_str(at, &lowered);
             } else {
                 self.push_opaque_start(at, end);
@@ -424,6 +446,38 @@ impl Normalized {
         self.group = group;
         self.lowered = lowered;
         end
+    }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of every byte of `v` (7-bit bytes) that lies in `lo..=hi`.
+const fn in_range(v: u64, lo: u8, hi: u8) -> u64 {
+    // No byte sum exceeds 0xFF, so nothing carries into the next byte.
+    let at_least_lo = v + LO * (0x80 - lo as u64);
+    let above_hi = v + LO * (0x7F - hi as u64);
+    at_least_lo & !above_hi & HI
+}
+
+/// How many leading bytes of the 8 little-endian bytes `x` belong to a verbatim
+/// ASCII run: kept bytes, and single spaces followed by a kept byte.
+const fn ascii_prefix8(x: u64) -> usize {
+    let v = x & !HI;
+    let kept = (in_range(v | (LO * 0x20), b'a', b'z') | in_range(v, b'0', b'9')) & !(x & HI);
+    let space = in_range(v, b' ', b' ') & !(x & HI);
+    let good = kept | (space & (kept >> 8));
+    let bad = !good & HI;
+    (bad.trailing_zeros() / 8) as usize
+}
+
+/// Whether `b` starts with a character of the fast path's verbatim runs (a kept ASCII
+/// byte or a fast CJK character).
+fn starts_with_fast_kept(b: Option<&[u8]>) -> bool {
+    match b {
+        Some([x, ..]) if *x < 0x80 => ascii_kept(*x),
+        Some(rest) => decode3(rest).is_some_and(is_fast_cjk),
+        None => false,
     }
 }
 
@@ -444,7 +498,10 @@ fn followed_by_mark(chunk: &str, at: usize) -> bool {
 /// the half-width kana voicing marks (NFKC turns them into combining marks) and
 /// zero-width characters (dropped).
 fn continues_group(c: char) -> bool {
-    is_combining_mark(c) || is_zero_width(c) || matches!(c, '\u{FF9E}' | '\u{FF9F}')
+    c >= '\u{300}'
+        && (is_zero_width(c)
+            || matches!(c, '\u{FF9E}' | '\u{FF9F}')
+            || (!is_fast_separator(c) && !is_fast_cjk(c as u32) && is_combining_mark(c)))
 }
 
 /// The lower-case ASCII letter or digit of a full-width letter or digit.
@@ -590,6 +647,8 @@ mod tests {
             ("empty", "", ""),
             ("only_separators", " -- !! ", ""),
             ("cjk", "我的包裹没有收到。", "我的包裹没有收到"),
+            ("cjk_e4", "一丁上下不了䶵", "一丁上下不了䶵"),
+            ("hexagram", "a䷀b", "a b"),
             ("cjk_punct", "损坏，退款！", "损坏 退款"),
             ("long_vowel", "クレーム", "クレーム"),
             ("half_width_kana", "ｸﾚｰﾑ", "クレーム"),
@@ -701,6 +760,28 @@ mod tests {
             let at = n.as_str().find(needle).unwrap();
             let got = n.original_range(at..at + needle.len());
             assert_eq!(got.map(|r| &input[r]), *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn ascii_prefix8_counts_verbatim_bytes() {
+        let table: &[(&str, &[u8; 8], usize)] = &[
+            ("letters", b"abcdefgh", 8),
+            ("upper", b"ABCDEFGH", 8),
+            ("digits", b"01234567", 8),
+            ("single_space", b"abc defg", 8),
+            ("double_space", b"abc  efg", 3),
+            ("comma", b"abc,defg", 3),
+            ("trailing_space", b"abcdefg ", 7),
+            ("space_first_is_callers_job", b" bcdefgh", 8),
+            ("control", b"\x10bcdefgh", 0),
+            ("newline", b"ab\ncdefg", 2),
+            ("near_letters", b"ab@[`{cd", 2),
+            ("near_digits", b"ab/:cdef", 2),
+            ("non_ascii", b"abc\xc3\xa9fgh", 3),
+        ];
+        for (name, bytes, want) in table {
+            assert_eq!(ascii_prefix8(u64::from_le_bytes(**bytes)), *want, "{name}");
         }
     }
 
