@@ -50,14 +50,15 @@ pub fn normalize(text: &str) -> String {
 /// One piece of the offset map: normalised bytes from `norm` up to the next segment's
 /// `norm` came from original bytes `orig..orig_end`.
 ///
-/// Linear segments map byte for byte (`orig_end - orig` equals the normalised length);
-/// opaque ones map only their two ends.
+/// Strided segments map each normalised byte to `stride` original bytes (`1`: byte
+/// for byte, e.g. ASCII and CJK copies; `3`: full-width ASCII, one 3-byte character
+/// per byte); opaque ones (`stride == 0`) map only their two ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Segment {
     norm: usize,
     orig: usize,
     orig_end: usize,
-    linear: bool,
+    stride: u8,
 }
 
 /// Normalised text plus a map from every normalised byte range back to the original
@@ -209,8 +210,8 @@ impl Normalized {
             .partition_point(|s| s.norm <= range.start)
             .checked_sub(1)?;
         let s = self.segs.get(si)?;
-        let start = if s.linear {
-            s.orig + (range.start - s.norm)
+        let start = if s.stride > 0 {
+            s.orig + (range.start - s.norm) * usize::from(s.stride)
         } else if range.start == s.norm {
             s.orig
         } else {
@@ -222,8 +223,8 @@ impl Normalized {
             .checked_sub(1)?;
         let e = self.segs.get(ei)?;
         let e_end = self.segs.get(ei + 1).map_or(self.text.len(), |n| n.norm);
-        let end = if e.linear {
-            e.orig + (range.end - e.norm)
+        let end = if e.stride > 0 {
+            e.orig + (range.end - e.norm) * usize::from(e.stride)
         } else if range.end == e_end {
             e.orig_end
         } else {
@@ -236,13 +237,15 @@ impl Normalized {
         if let Some(p) = pending.take() {
             if !self.text.is_empty() {
                 if now == p + 1 {
-                    self.push_linear_str(p, " ");
+                    self.push_strided(p, " ", 1);
+                } else if now == p + 3 {
+                    self.push_strided(p, " ", 3);
                 } else {
                     self.segs.push(Segment {
                         norm: self.text.len(),
                         orig: p,
                         orig_end: now,
-                        linear: false,
+                        stride: 0,
                     });
                     self.text.push(' ');
                 }
@@ -250,23 +253,24 @@ impl Normalized {
         }
     }
 
-    /// Appends `s` (already normalised, same byte length as the original piece that
-    /// starts at `orig`).
-    fn push_linear_str(&mut self, orig: usize, s: &str) {
+    /// Appends `s` (already normalised), which came from `s.len() * stride` original
+    /// bytes starting at `orig`, each normalised byte from `stride` of them.
+    fn push_strided(&mut self, orig: usize, s: &str, stride: u8) {
         let norm = self.text.len();
+        let width = usize::from(stride);
         match self.segs.last_mut() {
             Some(last)
-                if last.linear
+                if last.stride == stride
                     && last.orig_end == orig
-                    && last.norm + (last.orig_end - last.orig) == norm =>
+                    && last.norm + (last.orig_end - last.orig) / width == norm =>
             {
-                last.orig_end += s.len();
+                last.orig_end += s.len() * width;
             }
             _ => self.segs.push(Segment {
                 norm,
                 orig,
-                orig_end: orig + s.len(),
-                linear: true,
+                orig_end: orig + s.len() * width,
+                stride,
             }),
         }
         self.text.push_str(s);
@@ -277,7 +281,7 @@ impl Normalized {
             norm: self.text.len(),
             orig,
             orig_end,
-            linear: false,
+            stride: 0,
         });
     }
 
@@ -348,7 +352,7 @@ impl Normalized {
                     self.flush_pending(pending, i);
                     if let Some(run) = chunk.get(i..end) {
                         let at = self.text.len();
-                        self.push_linear_str(i, run);
+                        self.push_strided(i, run, 1);
                         if let Some(tail) = self.text.get_mut(at..) {
                             tail.make_ascii_lowercase();
                         }
@@ -376,8 +380,8 @@ impl Normalized {
                     i = self.slow_group(chunk, i, pending);
                 } else {
                     self.flush_pending(pending, i);
-                    self.push_opaque_start(i, i + len);
-                    self.text.push(char::from(a));
+                    let mut buf = [0; 4];
+                    self.push_strided(i, char::from(a).encode_utf8(&mut buf), 3);
                     i += len;
                 }
             } else {
@@ -434,7 +438,7 @@ impl Normalized {
             }
             self.flush_pending(pending, at);
             if group.len() == end - at && group == lowered && group.chars().nth(1).is_none() {
-                self.push_linear_str(at, &lowered);
+                self.push_strided(at, &lowered, 1);
             } else {
                 self.push_opaque_start(at, end);
                 self.text.push_str(&lowered);
@@ -487,6 +491,8 @@ fn followed_by_mark(chunk: &str, at: usize) -> bool {
     match chunk.as_bytes().get(at) {
         None => false,
         Some(&b) if b < 0x80 => false,
+        // U+FF00..=U+FF7F: full-width forms, no marks among them.
+        Some(&0xEF) if matches!(chunk.as_bytes().get(at + 1), Some(0xBC | 0xBD)) => false,
         Some(_) => chunk
             .get(at..)
             .and_then(|s| s.chars().find(|c| !is_zero_width(*c)))

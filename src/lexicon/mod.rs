@@ -58,7 +58,10 @@ pub(crate) mod builtin;
 /// use odr_guard::{Lexicon, LexiconError, RiskCategory};
 ///
 /// let mut lexicon = Lexicon::empty();
-/// let err = lexicon.add_term(RiskCategory::Damaged, "---").unwrap_err();
+/// let err = lexicon
+///     .add_term(RiskCategory::Damaged, "---")
+///     .err()
+///     .ok_or("expected an error")?;
 /// assert_eq!(err.to_string(), "terms.damaged: term `---` is empty after normalisation");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -426,7 +429,9 @@ impl Lexicon {
     /// "#)?;
     /// assert_eq!(lexicon.len(), 3);
     /// assert!(lexicon.terms().any(|(c, t)| c == RiskCategory::Damaged && t == "kaputt*"));
-    /// let err = Lexicon::from_toml_str("[terms]\nbroken = [\"x\"]").unwrap_err();
+    /// let err = Lexicon::from_toml_str("[terms]\nbroken = [\"x\"]")
+    ///     .err()
+    ///     .ok_or("expected an error")?;
     /// assert_eq!(err.to_string(), "terms: unknown risk category `broken`");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
