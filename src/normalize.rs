@@ -751,6 +751,13 @@ mod tests {
                 Some("da\u{200B}maged"),
             ),
             ("cjk", "收到的商品损坏了", "损坏", Some("损坏")),
+            (
+                "full_width_stride",
+                "Ａ－ｔｏ－ｚ　ｃｌａｉｍ",
+                "to z",
+                Some("ｔｏ－ｚ"),
+            ),
+            ("three_ascii_separators", "a, -b", "a b", Some("a, -b")),
             ("ligature_whole", "ﬁne", "fine", Some("ﬁne")),
             ("ligature_inside", "ﬁne", "ine", None),
             ("combining", "cafe\u{301} x", "café", Some("cafe\u{301}")),
