@@ -1,46 +1,29 @@
 //! Text normalisation: folds what buyers type into one searchable form, in one pass,
-//! keeping a map back to the original bytes.
-//!
-//! The rules, applied to text and lexicon terms alike:
-//!
-//! - NFKC (full-width `Ａ－ｔｏ－ｚ` becomes `a-to-z`, ligatures split, accents compose),
-//!   then lower-casing with [`char::to_lowercase`];
-//! - letters, digits and combining marks are kept; every other character
-//!   (punctuation, the dash family U+2010–U+2015 and U+2212, curly quotes, symbols,
-//!   white space) is a separator, and every run of separators becomes one ASCII space,
-//!   with none at the start or end;
-//! - zero-width characters (U+200B–U+200D, U+2060, U+FEFF) are removed entirely, so
-//!   `da\u{200B}maged` reads `damaged`;
-//! - CJK ideographs and kana are copied (the katakana long-vowel mark `ー` is kept);
-//! - quoted text is not the buyer's new words: lines starting with `>`, a reply
-//!   attribution line (`On ... wrote:`, `Le ... a écrit :`, `Am ... schrieb ...:`,
-//!   `El ... escribió:`, `Il ... ha scritto:`, `在 ... 写道：`, `...書きました:`) and
-//!   everything after it, and a relay separator such as `----- Original Message -----`
-//!   and everything after it, are skipped (they read as separators).
-//!
-//! ```
-//! use odr_guard::{normalize, Normalized};
-//!
-//! assert_eq!(normalize("Ａ－ｔｏ－ｚ  Claim!"), "a to z claim");
-//! assert_eq!(normalize("I didn’t re\u{200B}ceive it"), "i didn t receive it");
-//!
-//! let text = "Ｉｔ ａｒｒｉｖｅｄ DAMAGED";
-//! let n = Normalized::of(text);
-//! let at = n.as_str().find("damaged").ok_or("not found")?;
-//! let span = n.original_range(at..at + "damaged".len()).ok_or("no span")?;
-//! assert_eq!(&text[span], "DAMAGED");
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! keeping a map back to the original bytes (see [`Normalized`] for the rules).
 
 use std::ops::Range;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-/// Normalises `text` (see the [module docs](self) for the rules).
+/// Normalises `text` (see [`Normalized`] for the rules).
 ///
 /// Use [`Normalized`] to also map positions back to the original text, or to reuse
 /// buffers across calls.
+///
+/// ```
+/// use odr_guard::{normalize, Normalized};
+///
+/// assert_eq!(normalize("Ａ－ｔｏ－ｚ  Claim!"), "a to z claim");
+/// assert_eq!(normalize("I didn’t re\u{200B}ceive it"), "i didn t receive it");
+///
+/// let text = "Ｉｔ ａｒｒｉｖｅｄ DAMAGED";
+/// let n = Normalized::of(text);
+/// let at = n.as_str().find("damaged").ok_or("not found")?;
+/// let span = n.original_range(at..at + "damaged".len()).ok_or("no span")?;
+/// assert_eq!(&text[span], "DAMAGED");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn normalize(text: &str) -> String {
     let mut n = Normalized::new();
     n.normalize(text);
@@ -63,6 +46,23 @@ struct Segment {
 
 /// Normalised text plus a map from every normalised byte range back to the original
 /// byte range it came from. Reusable: [`Normalized::normalize`] keeps the buffers.
+///
+/// The rules, applied to text and lexicon terms alike:
+///
+/// - NFKC (full-width `Ａ－ｔｏ－ｚ` becomes `a-to-z`, ligatures split, accents compose),
+///   then lower-casing with [`char::to_lowercase`];
+/// - letters, digits and combining marks are kept; every other character
+///   (punctuation, the dash family U+2010–U+2015 and U+2212, curly quotes, symbols,
+///   white space) is a separator, and every run of separators becomes one ASCII space,
+///   with none at the start or end;
+/// - zero-width characters (U+200B–U+200D, U+2060, U+FEFF) are removed entirely, so
+///   `da\u{200B}maged` reads `damaged`;
+/// - CJK ideographs and kana are copied (the katakana long-vowel mark `ー` is kept);
+/// - quoted text is not the buyer's new words: lines starting with `>`, a reply
+///   attribution line (`On ... wrote:`, `Le ... a écrit :`, `Am ... schrieb ...:`,
+///   `El ... escribió:`, `Il ... ha scritto:`, `在 ... 写道：`, `...書きました:`) and
+///   everything after it, and a relay separator such as `----- Original Message -----`
+///   and everything after it, are skipped (they read as separators).
 ///
 /// A normalised range maps back only if both of its ends fall on the edge of
 /// something the buyer typed: a range that starts or ends strictly inside the
