@@ -110,12 +110,20 @@ pub(crate) struct Matcher {
     inner: Arc<MatcherInner>,
 }
 
-#[derive(Debug)]
 struct MatcherInner {
     /// `None` only for [`Matcher::empty`].
     ac: Option<AhoCorasick>,
     patterns: Vec<Pattern>,
     normal_forms: Vec<String>,
+}
+
+impl std::fmt::Debug for MatcherInner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("patterns", &self.patterns.len())
+            .field("kind", &self.ac.as_ref().map(AhoCorasick::kind))
+            .finish()
+    }
 }
 
 fn edge_bounds(spec: &TermSpec) -> (bool, bool) {
@@ -359,7 +367,10 @@ fn words_at_most(gap: &str, n: usize) -> bool {
 }
 
 fn is_sentence_end(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | ';' | '。' | '！' | '？' | '；')
+    matches!(
+        c,
+        '.' | '!' | '?' | ';' | '。' | '！' | '？' | '；' | '．' | '｡'
+    )
 }
 
 #[cfg(test)]

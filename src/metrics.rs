@@ -79,7 +79,7 @@ struct Acc {
 /// use chrono::{TimeDelta, TimeZone, Utc};
 /// use odr_guard::{Channel, Classifier, Message, MessageKind, Policy, RiskTier, ServiceMetrics, Ticket};
 ///
-/// let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0)?;
+/// let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).single().ok_or("time")?;
 /// let ticket = Ticket::new("T1", Channel::Shopify)
 ///     .with_message(Message::buyer(t0, "I want a refund"))
 ///     .with_message(Message::agent(t0 + TimeDelta::minutes(30), "Refunded."))
@@ -90,7 +90,7 @@ struct Acc {
 /// let mut metrics = ServiceMetrics::new();
 /// metrics.add(&ticket, &report);
 /// let groups = metrics.report(now);
-/// let loyalty = groups.iter().find(|g| g.tier == RiskTier::Loyalty).unwrap();
+/// let loyalty = groups.iter().find(|g| g.tier == RiskTier::Loyalty).ok_or("no loyalty group")?;
 /// assert_eq!(loyalty.attainment, Some(1.0));
 /// assert_eq!(loyalty.first_response_median, Some(TimeDelta::minutes(30)));
 /// assert_eq!(loyalty.first_contact_resolution, Some(1.0));

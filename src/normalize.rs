@@ -1,46 +1,29 @@
 //! Text normalisation: folds what buyers type into one searchable form, in one pass,
-//! keeping a map back to the original bytes.
-//!
-//! The rules, applied to text and lexicon terms alike:
-//!
-//! - NFKC (full-width `Ａ－ｔｏ－ｚ` becomes `a-to-z`, ligatures split, accents compose),
-//!   then lower-casing with [`char::to_lowercase`];
-//! - letters, digits and combining marks are kept; every other character
-//!   (punctuation, the dash family U+2010–U+2015 and U+2212, curly quotes, symbols,
-//!   white space) is a separator, and every run of separators becomes one ASCII space,
-//!   with none at the start or end;
-//! - zero-width characters (U+200B–U+200D, U+2060, U+FEFF) are removed entirely, so
-//!   `da\u{200B}maged` reads `damaged`;
-//! - CJK ideographs and kana are copied (the katakana long-vowel mark `ー` is kept);
-//! - quoted text is not the buyer's new words: lines starting with `>`, a reply
-//!   attribution line (`On ... wrote:`, `Le ... a écrit :`, `Am ... schrieb ...:`,
-//!   `El ... escribió:`, `Il ... ha scritto:`, `在 ... 写道：`, `...書きました:`) and
-//!   everything after it, and a relay separator such as `----- Original Message -----`
-//!   and everything after it, are skipped (they read as separators).
-//!
-//! ```
-//! use odr_guard::{normalize, Normalized};
-//!
-//! assert_eq!(normalize("Ａ－ｔｏ－ｚ  Claim!"), "a to z claim");
-//! assert_eq!(normalize("I didn’t re\u{200B}ceive it"), "i didn t receive it");
-//!
-//! let text = "Ｉｔ ａｒｒｉｖｅｄ DAMAGED";
-//! let n = Normalized::of(text);
-//! let at = n.as_str().find("damaged").ok_or("not found")?;
-//! let span = n.original_range(at..at + "damaged".len()).ok_or("no span")?;
-//! assert_eq!(&text[span], "DAMAGED");
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! keeping a map back to the original bytes (see [`Normalized`] for the rules).
 
 use std::ops::Range;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-/// Normalises `text` (see the [module docs](self) for the rules).
+/// Normalises `text` (see [`Normalized`] for the rules).
 ///
 /// Use [`Normalized`] to also map positions back to the original text, or to reuse
 /// buffers across calls.
+///
+/// ```
+/// use odr_guard::{normalize, Normalized};
+///
+/// assert_eq!(normalize("Ａ－ｔｏ－ｚ  Claim!"), "a to z claim");
+/// assert_eq!(normalize("I didn’t re\u{200B}ceive it"), "i didn t receive it");
+///
+/// let text = "Ｉｔ ａｒｒｉｖｅｄ DAMAGED";
+/// let n = Normalized::of(text);
+/// let at = n.as_str().find("damaged").ok_or("not found")?;
+/// let span = n.original_range(at..at + "damaged".len()).ok_or("no span")?;
+/// assert_eq!(&text[span], "DAMAGED");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn normalize(text: &str) -> String {
     let mut n = Normalized::new();
     n.normalize(text);
@@ -50,18 +33,36 @@ pub fn normalize(text: &str) -> String {
 /// One piece of the offset map: normalised bytes from `norm` up to the next segment's
 /// `norm` came from original bytes `orig..orig_end`.
 ///
-/// Linear segments map byte for byte (`orig_end - orig` equals the normalised length);
-/// opaque ones map only their two ends.
+/// Strided segments map each normalised byte to `stride` original bytes (`1`: byte
+/// for byte, e.g. ASCII and CJK copies; `3`: full-width ASCII, one 3-byte character
+/// per byte); opaque ones (`stride == 0`) map only their two ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Segment {
     norm: usize,
     orig: usize,
     orig_end: usize,
-    linear: bool,
+    stride: u8,
 }
 
 /// Normalised text plus a map from every normalised byte range back to the original
 /// byte range it came from. Reusable: [`Normalized::normalize`] keeps the buffers.
+///
+/// The rules, applied to text and lexicon terms alike:
+///
+/// - NFKC (full-width `Ａ－ｔｏ－ｚ` becomes `a-to-z`, ligatures split, accents compose),
+///   then lower-casing with [`char::to_lowercase`];
+/// - letters, digits and combining marks are kept; every other character
+///   (punctuation, the dash family U+2010–U+2015 and U+2212, curly quotes, symbols,
+///   white space) is a separator, and every run of separators becomes one ASCII space,
+///   with none at the start or end;
+/// - zero-width characters (U+200B–U+200D, U+2060, U+FEFF) are removed entirely, so
+///   `da\u{200B}maged` reads `damaged`;
+/// - CJK ideographs and kana are copied (the katakana long-vowel mark `ー` is kept);
+/// - quoted text is not the buyer's new words: lines starting with `>`, a reply
+///   attribution line (`On ... wrote:`, `Le ... a écrit :`, `Am ... schrieb ...:`,
+///   `El ... escribió:`, `Il ... ha scritto:`, `在 ... 写道：`, `...書きました:`) and
+///   everything after it, and a relay separator such as `----- Original Message -----`
+///   and everything after it, are skipped (they read as separators).
 ///
 /// A normalised range maps back only if both of its ends fall on the edge of
 /// something the buyer typed: a range that starts or ends strictly inside the
@@ -209,8 +210,8 @@ impl Normalized {
             .partition_point(|s| s.norm <= range.start)
             .checked_sub(1)?;
         let s = self.segs.get(si)?;
-        let start = if s.linear {
-            s.orig + (range.start - s.norm)
+        let start = if s.stride > 0 {
+            s.orig + (range.start - s.norm) * usize::from(s.stride)
         } else if range.start == s.norm {
             s.orig
         } else {
@@ -222,8 +223,8 @@ impl Normalized {
             .checked_sub(1)?;
         let e = self.segs.get(ei)?;
         let e_end = self.segs.get(ei + 1).map_or(self.text.len(), |n| n.norm);
-        let end = if e.linear {
-            e.orig + (range.end - e.norm)
+        let end = if e.stride > 0 {
+            e.orig + (range.end - e.norm) * usize::from(e.stride)
         } else if range.end == e_end {
             e.orig_end
         } else {
@@ -236,13 +237,15 @@ impl Normalized {
         if let Some(p) = pending.take() {
             if !self.text.is_empty() {
                 if now == p + 1 {
-                    self.push_linear_str(p, " ");
+                    self.push_strided(p, " ", 1);
+                } else if now == p + 3 {
+                    self.push_strided(p, " ", 3);
                 } else {
                     self.segs.push(Segment {
                         norm: self.text.len(),
                         orig: p,
                         orig_end: now,
-                        linear: false,
+                        stride: 0,
                     });
                     self.text.push(' ');
                 }
@@ -250,23 +253,24 @@ impl Normalized {
         }
     }
 
-    /// Appends `s` (already normalised, same byte length as the original piece that
-    /// starts at `orig`).
-    fn push_linear_str(&mut self, orig: usize, s: &str) {
+    /// Appends `s` (already normalised), which came from `s.len() * stride` original
+    /// bytes starting at `orig`, each normalised byte from `stride` of them.
+    fn push_strided(&mut self, orig: usize, s: &str, stride: u8) {
         let norm = self.text.len();
+        let width = usize::from(stride);
         match self.segs.last_mut() {
             Some(last)
-                if last.linear
+                if last.stride == stride
                     && last.orig_end == orig
-                    && last.norm + (last.orig_end - last.orig) == norm =>
+                    && last.norm + (last.orig_end - last.orig) / width == norm =>
             {
-                last.orig_end += s.len();
+                last.orig_end += s.len() * width;
             }
             _ => self.segs.push(Segment {
                 norm,
                 orig,
-                orig_end: orig + s.len(),
-                linear: true,
+                orig_end: orig + s.len() * width,
+                stride,
             }),
         }
         self.text.push_str(s);
@@ -277,7 +281,7 @@ impl Normalized {
             norm: self.text.len(),
             orig,
             orig_end,
-            linear: false,
+            stride: 0,
         });
     }
 
@@ -294,9 +298,31 @@ impl Normalized {
             let mut last_start = i;
             loop {
                 match bytes.get(j) {
+                    // U+5000..=U+9FFF: CJK ideographs (valid UTF-8 is guaranteed).
+                    Some(&b) if (0xE5..=0xE9).contains(&b) => {
+                        last_start = j;
+                        j += 3;
+                        continue;
+                    }
+                    // U+4000..=U+4FFF except the hexagrams U+4DC0..=U+4DFF (E4 B7 ..).
+                    Some(&0xE4) if bytes.get(j + 1) != Some(&0xB7) => {
+                        last_start = j;
+                        j += 3;
+                        continue;
+                    }
                     Some(&b) if b < 0x80 => {
                         if ascii_kept(b) {
-                            last_start = j;
+                            // Up to 8 ASCII bytes at a time.
+                            let n = bytes
+                                .get(j..j + 8)
+                                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                                .map_or(1, |w| ascii_prefix8(u64::from_le_bytes(w)).max(1));
+                            last_start = j + n - 1;
+                            j += n;
+                            continue;
+                        }
+                        // A single space between kept characters maps to itself.
+                        if b == b' ' && j > i && starts_with_fast_kept(bytes.get(j + 1..)) {
                             j += 1;
                             continue;
                         }
@@ -326,7 +352,7 @@ impl Normalized {
                     self.flush_pending(pending, i);
                     if let Some(run) = chunk.get(i..end) {
                         let at = self.text.len();
-                        self.push_linear_str(i, run);
+                        self.push_strided(i, run, 1);
                         if let Some(tail) = self.text.get_mut(at..) {
                             tail.make_ascii_lowercase();
                         }
@@ -354,8 +380,8 @@ impl Normalized {
                     i = self.slow_group(chunk, i, pending);
                 } else {
                     self.flush_pending(pending, i);
-                    self.push_opaque_start(i, i + len);
-                    self.text.push(char::from(a));
+                    let mut buf = [0; 4];
+                    self.push_strided(i, char::from(a).encode_utf8(&mut buf), 3);
                     i += len;
                 }
             } else {
@@ -411,8 +437,8 @@ impl Normalized {
                 *pending = Some(at);
             }
             self.flush_pending(pending, at);
-            if group.len() == end - at && group == lowered {
-                self.push_linear_str(at, &lowered);
+            if group.len() == end - at && group == lowered && group.chars().nth(1).is_none() {
+                self.push_strided(at, &lowered, 1);
             } else {
                 self.push_opaque_start(at, end);
                 self.text.push_str(&lowered);
@@ -427,12 +453,46 @@ impl Normalized {
     }
 }
 
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of every byte of `v` (7-bit bytes) that lies in `lo..=hi`.
+const fn in_range(v: u64, lo: u8, hi: u8) -> u64 {
+    // No byte sum exceeds 0xFF, so nothing carries into the next byte.
+    let at_least_lo = v + LO * (0x80 - lo as u64);
+    let above_hi = v + LO * (0x7F - hi as u64);
+    at_least_lo & !above_hi & HI
+}
+
+/// How many leading bytes of the 8 little-endian bytes `x` belong to a verbatim
+/// ASCII run: kept bytes, and single spaces followed by a kept byte.
+const fn ascii_prefix8(x: u64) -> usize {
+    let v = x & !HI;
+    let kept = (in_range(v | (LO * 0x20), b'a', b'z') | in_range(v, b'0', b'9')) & !(x & HI);
+    let space = in_range(v, b' ', b' ') & !(x & HI);
+    let good = kept | (space & (kept >> 8));
+    let bad = !good & HI;
+    (bad.trailing_zeros() / 8) as usize
+}
+
+/// Whether `b` starts with a character of the fast path's verbatim runs (a kept ASCII
+/// byte or a fast CJK character).
+fn starts_with_fast_kept(b: Option<&[u8]>) -> bool {
+    match b {
+        Some([x, ..]) if *x < 0x80 => ascii_kept(*x),
+        Some(rest) => decode3(rest).is_some_and(is_fast_cjk),
+        None => false,
+    }
+}
+
 /// Whether the first character at or after `at` that is not zero-width is a
 /// combining mark.
 fn followed_by_mark(chunk: &str, at: usize) -> bool {
     match chunk.as_bytes().get(at) {
         None => false,
         Some(&b) if b < 0x80 => false,
+        // U+FF00..=U+FF7F: full-width forms, no marks among them.
+        Some(&0xEF) if matches!(chunk.as_bytes().get(at + 1), Some(0xBC | 0xBD)) => false,
         Some(_) => chunk
             .get(at..)
             .and_then(|s| s.chars().find(|c| !is_zero_width(*c)))
@@ -444,7 +504,10 @@ fn followed_by_mark(chunk: &str, at: usize) -> bool {
 /// the half-width kana voicing marks (NFKC turns them into combining marks) and
 /// zero-width characters (dropped).
 fn continues_group(c: char) -> bool {
-    is_combining_mark(c) || is_zero_width(c) || matches!(c, '\u{FF9E}' | '\u{FF9F}')
+    c >= '\u{300}'
+        && (is_zero_width(c)
+            || matches!(c, '\u{FF9E}' | '\u{FF9F}')
+            || (!is_fast_separator(c) && !is_fast_cjk(c as u32) && is_combining_mark(c)))
 }
 
 /// The lower-case ASCII letter or digit of a full-width letter or digit.
@@ -590,6 +653,8 @@ mod tests {
             ("empty", "", ""),
             ("only_separators", " -- !! ", ""),
             ("cjk", "我的包裹没有收到。", "我的包裹没有收到"),
+            ("cjk_e4", "一丁上下不了䶵", "一丁上下不了䶵"),
+            ("hexagram", "a䷀b", "a b"),
             ("cjk_punct", "损坏，退款！", "损坏 退款"),
             ("long_vowel", "クレーム", "クレーム"),
             ("half_width_kana", "ｸﾚｰﾑ", "クレーム"),
@@ -686,6 +751,13 @@ mod tests {
                 Some("da\u{200B}maged"),
             ),
             ("cjk", "收到的商品损坏了", "损坏", Some("损坏")),
+            (
+                "full_width_stride",
+                "Ａ－ｔｏ－ｚ　ｃｌａｉｍ",
+                "to z",
+                Some("ｔｏ－ｚ"),
+            ),
+            ("three_ascii_separators", "a, -b", "a b", Some("a, -b")),
             ("ligature_whole", "ﬁne", "fine", Some("ﬁne")),
             ("ligature_inside", "ﬁne", "ine", None),
             ("combining", "cafe\u{301} x", "café", Some("cafe\u{301}")),
@@ -701,6 +773,28 @@ mod tests {
             let at = n.as_str().find(needle).unwrap();
             let got = n.original_range(at..at + needle.len());
             assert_eq!(got.map(|r| &input[r]), *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn ascii_prefix8_counts_verbatim_bytes() {
+        let table: &[(&str, &[u8; 8], usize)] = &[
+            ("letters", b"abcdefgh", 8),
+            ("upper", b"ABCDEFGH", 8),
+            ("digits", b"01234567", 8),
+            ("single_space", b"abc defg", 8),
+            ("double_space", b"abc  efg", 3),
+            ("comma", b"abc,defg", 3),
+            ("trailing_space", b"abcdefg ", 7),
+            ("space_first_is_callers_job", b" bcdefgh", 8),
+            ("control", b"\x10bcdefgh", 0),
+            ("newline", b"ab\ncdefg", 2),
+            ("near_letters", b"ab@[`{cd", 2),
+            ("near_digits", b"ab/:cdef", 2),
+            ("non_ascii", b"abc\xc3\xa9fgh", 3),
+        ];
+        for (name, bytes, want) in table {
+            assert_eq!(ascii_prefix8(u64::from_le_bytes(**bytes)), *want, "{name}");
         }
     }
 

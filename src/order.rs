@@ -37,8 +37,9 @@ use crate::ticket::Marketplace;
 ///
 /// let order = OrderContext::new()
 ///     .fulfillment(Fulfillment::Merchant)
-///     .max_delivery_date(NaiveDate::from_ymd_opt(2026, 11, 3).unwrap());
+///     .max_delivery_date(NaiveDate::from_ymd_opt(2026, 11, 3).ok_or("date")?);
 /// assert_eq!(order.fulfillment, Some(Fulfillment::Merchant));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -350,13 +351,13 @@ impl<'a> OrderClock<'a> {
 ///
 /// let order = OrderContext::new()
 ///     .fulfillment(Fulfillment::Merchant)
-///     .max_delivery_date(NaiveDate::from_ymd_opt(2026, 11, 3).unwrap());
+///     .max_delivery_date(NaiveDate::from_ymd_opt(2026, 11, 3).ok_or("date")?);
 /// let lost = CategorySet::from([RiskCategory::Lost]);
-/// let contact = Utc.with_ymd_and_hms(2026, 11, 4, 9, 0, 0).unwrap();
+/// let contact = Utc.with_ymd_and_hms(2026, 11, 4, 9, 0, 0).single().ok_or("time")?;
 /// let w = claim_window(&order, Some(Marketplace::Us), ClaimRules::default(), lost, contact, contact)?;
 /// assert_eq!(w.condition, ClaimCondition::NotReceived);
 /// // End of Nov 6 (3 days after Nov 3) in Los Angeles: 08:00 UTC on Nov 7.
-/// assert_eq!(w.opens_at, Utc.with_ymd_and_hms(2026, 11, 7, 8, 0, 0).unwrap());
+/// assert_eq!(w.opens_at, Utc.with_ymd_and_hms(2026, 11, 7, 8, 0, 0).single().ok_or("time")?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn claim_window(

@@ -64,7 +64,7 @@ type Key = (u8, i64, i64, i64, Arc<str>);
 /// use chrono::{TimeZone, Utc};
 /// use odr_guard::{Channel, Classifier, Marketplace, Message, Policy, Ticket, TriageQueue};
 ///
-/// let now = Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0)?;
+/// let now = Utc.with_ymd_and_hms(2026, 11, 2, 10, 0, 0).single().ok_or("time")?;
 /// let classifier = Classifier::new();
 /// let policy = Policy::default();
 /// let mut queue = TriageQueue::new();

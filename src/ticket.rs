@@ -406,12 +406,13 @@ impl FromStr for MessageKind {
 /// use chrono::{TimeZone, Utc};
 /// use odr_guard::{Message, MessageKind};
 ///
-/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).single().ok_or("time")?;
 /// let m = Message::buyer(at, "Where is my parcel?").with_subject("Order 123");
 /// assert_eq!(m.kind, MessageKind::BuyerMessage);
 /// assert_eq!(m.subject.as_deref(), Some("Order 123"));
 /// let claim = Message::event(MessageKind::ClaimFiled, at);
 /// assert!(claim.body.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -476,12 +477,13 @@ impl Message {
 /// use chrono::{TimeZone, Utc};
 /// use odr_guard::{Channel, Marketplace, Message, Ticket};
 ///
-/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).single().ok_or("time")?;
 /// let ticket = Ticket::new("T-1", Channel::amazon(Marketplace::Us))
 ///     .with_order_id("113-1234567-1234567")
 ///     .with_message(Message::buyer(at, "My package never arrived"));
 /// assert_eq!(ticket.messages.len(), 1);
 /// assert_eq!(ticket.first_received_at(), Some(at));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]

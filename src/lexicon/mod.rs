@@ -1,46 +1,5 @@
 //! Lexicons: the terms that signal each [`RiskCategory`], plus suppressor phrases
-//! and negation cues, as data.
-//!
-//! # Term syntax
-//!
-//! The same rules apply to the built-in lists, to [`Lexicon::add_term`] and to lexicon
-//! files:
-//!
-//! - A term is normalised exactly like the text it is searched in (see
-//!   [`normalize`](crate::normalize())): `A-to-z claim`, `a to z claim` and
-//!   `Ａ－ｔｏ－ｚ claim` are one term; apostrophes and other punctuation become
-//!   separators, so `didn't receive` is `didn t receive`.
-//! - The edges of a Latin-script (non-CJK) term must fall on word boundaries in the
-//!   text: `claim` does not match inside `disclaimer` or `reclaim`.
-//! - A `*` at the end lifts the right boundary (a stem: `claim*` matches `claims`,
-//!   `claimed`); a `*` at the start lifts the left one (`*schaden` matches
-//!   `Transportschaden`). A `*` anywhere else is an error.
-//! - CJK and kana edges never need a boundary (substring match). Every CJK term is
-//!   also searched in its other script: Traditional and Simplified variants are
-//!   generated when the [`Classifier`](crate::Classifier) is built (a generated
-//!   variant that another category lists explicitly is left out).
-//! - Suppressors and negation cues follow the same syntax. A suppressor cancels every
-//!   term hit it overlaps (`return address` cancels `return`); a negation cue at most
-//!   two words before a hit, in the same sentence, marks the hit negated, except for
-//!   claims, chargebacks and legal threats.
-//! - A term listed under two categories is an error (a conflict); the same term twice
-//!   in one category is kept once.
-//!
-//! # File format
-//!
-//! TOML (feature `toml`) or the same structure in JSON (feature `json`). Every key
-//! is optional; unknown keys are errors. Categories are the `snake_case` names of
-//! [`RiskCategory`].
-//!
-//! ```toml
-//! suppressors = ["undamaged", "return address"]
-//! negations = ["not", "never", "没有"]
-//!
-//! [terms]
-//! damaged = ["smashed", "kaputt*", "*schaden", "损坏"]
-//! a_to_z_claim = ["guarantee claim"]
-//! order_status = ["where is my order"]
-//! ```
+//! and negation cues, as data (see [`Lexicon`] for the term syntax and file format).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -58,7 +17,10 @@ pub(crate) mod builtin;
 /// use odr_guard::{Lexicon, LexiconError, RiskCategory};
 ///
 /// let mut lexicon = Lexicon::empty();
-/// let err = lexicon.add_term(RiskCategory::Damaged, "---").unwrap_err();
+/// let err = lexicon
+///     .add_term(RiskCategory::Damaged, "---")
+///     .err()
+///     .ok_or("expected an error")?;
 /// assert_eq!(err.to_string(), "terms.damaged: term `---` is empty after normalisation");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -162,10 +124,53 @@ pub(crate) fn parse_term(raw: &str, list: &dyn Fn() -> String) -> Result<TermSpe
 }
 
 /// The term list, as data: terms per [`RiskCategory`], suppressor phrases and
-/// negation cues. See the [module docs](self) for the term syntax and file format.
+/// negation cues.
 ///
 /// A `Lexicon` is always valid: every way to build one checks each entry. Terms are
 /// kept as written; duplicates within a category are dropped.
+///
+/// # Term syntax
+///
+/// The same rules apply to the built-in lists, to [`Lexicon::add_term`] and to lexicon
+/// files:
+///
+/// - A term is normalised exactly like the text it is searched in (see
+///   [`normalize`](crate::normalize())): `A-to-z claim`, `a to z claim` and
+///   `Ａ－ｔｏ－ｚ claim` are one term; apostrophes and other punctuation become
+///   separators, so `didn't receive` is `didn t receive`.
+/// - The edges of a Latin-script (non-CJK) term must fall on word boundaries in the
+///   text: `claim` does not match inside `disclaimer` or `reclaim`.
+/// - A `*` at the end lifts the right boundary (a stem: `claim*` matches `claims`,
+///   `claimed`); a `*` at the start lifts the left one (`*schaden` matches
+///   `Transportschaden`). A `*` anywhere else is an error.
+/// - CJK and kana edges never need a boundary (substring match). Every CJK term is
+///   also searched in its other script: Traditional and Simplified variants are
+///   generated when the [`Classifier`](crate::Classifier) is built (a generated
+///   variant that another category lists explicitly is left out).
+/// - Suppressors and negation cues follow the same syntax. A suppressor cancels every
+///   term hit it overlaps (`return address` cancels `return`); a negation cue at most
+///   two words before a hit, in the same sentence, marks the hit negated, except for
+///   claims, chargebacks and legal threats.
+/// - A term listed under two categories is an error (a conflict); the same term twice
+///   in one category is kept once.
+///
+/// # File format
+///
+/// TOML (feature `toml`) or the same structure in JSON (feature `json`). Every key
+/// is optional; unknown keys are errors. Categories are the `snake_case` names of
+/// [`RiskCategory`].
+///
+/// ```toml
+/// suppressors = ["undamaged", "return address"]
+/// negations = ["not", "never", "没有"]
+///
+/// [terms]
+/// damaged = ["smashed", "kaputt*", "*schaden", "损坏"]
+/// a_to_z_claim = ["guarantee claim"]
+/// order_status = ["where is my order"]
+/// ```
+///
+/// # Example
 ///
 /// ```
 /// use odr_guard::{Classifier, Lexicon, RiskCategory};
@@ -412,7 +417,7 @@ impl Lexicon {
         self.len() == 0
     }
 
-    /// Parses a lexicon file in TOML (see the [module docs](self) for the format).
+    /// Parses a lexicon file in TOML (see [`Lexicon`] for the format).
     ///
     /// ```
     /// use odr_guard::{Lexicon, RiskCategory};
@@ -426,7 +431,9 @@ impl Lexicon {
     /// "#)?;
     /// assert_eq!(lexicon.len(), 3);
     /// assert!(lexicon.terms().any(|(c, t)| c == RiskCategory::Damaged && t == "kaputt*"));
-    /// let err = Lexicon::from_toml_str("[terms]\nbroken = [\"x\"]").unwrap_err();
+    /// let err = Lexicon::from_toml_str("[terms]\nbroken = [\"x\"]")
+    ///     .err()
+    ///     .ok_or("expected an error")?;
     /// assert_eq!(err.to_string(), "terms: unknown risk category `broken`");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

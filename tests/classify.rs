@@ -1,0 +1,324 @@
+//! Classifier properties through the public API: invariance under case and width,
+//! spans that map back exactly, no panics, and agreement with a naive reference
+//! matcher.
+
+use std::cmp::Reverse;
+
+use chrono::{TimeZone, Utc};
+use odr_guard::{
+    normalize, Channel, Classifier, Lexicon, Marketplace, Message, RiskCategory, RiskTier, Ticket,
+};
+use proptest::prelude::*;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+fn ticket(channel: Channel, bodies: &[&str]) -> Ticket {
+    let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    bodies.iter().fold(Ticket::new("t", channel), |t, b| {
+        t.with_message(Message::buyer(at, *b))
+    })
+}
+
+/// The normal form of a lexicon term: wildcards stripped, normalised.
+fn term_normal_form(term: &str) -> String {
+    normalize(term.trim().trim_start_matches('*').trim_end_matches('*'))
+}
+
+#[test]
+fn tiers_for_typical_tickets() {
+    let c = Classifier::new();
+    let us = Channel::amazon(Marketplace::Us);
+    let table: &[(&str, Channel, &[&str], RiskTier)] = &[
+        (
+            "claim",
+            us.clone(),
+            &["I will file an A-to-z claim"],
+            RiskTier::OdrCritical,
+        ),
+        (
+            "claim_full_width",
+            us.clone(),
+            &["Ａ－ｔｏ－ｚ ｃｌａｉｍ"],
+            RiskTier::OdrCritical,
+        ),
+        ("damaged_zh", us.clone(), &["商品损坏"], RiskTier::OdrHigh),
+        (
+            "damaged_zh_hant",
+            us.clone(),
+            &["商品損壞"],
+            RiskTier::OdrHigh,
+        ),
+        (
+            "disclaimer",
+            us.clone(),
+            &["read the disclaimer"],
+            RiskTier::Compliance,
+        ),
+        (
+            "negated",
+            us.clone(),
+            &["It is not damaged."],
+            RiskTier::Compliance,
+        ),
+        (
+            "quoted",
+            us.clone(),
+            &["thanks!\n> it arrived damaged"],
+            RiskTier::Compliance,
+        ),
+        (
+            "shopify_refund",
+            Channel::Shopify,
+            &["refund please"],
+            RiskTier::Loyalty,
+        ),
+        (
+            "tiktok",
+            Channel::TiktokShop,
+            &["A-to-z claim"],
+            RiskTier::Low,
+        ),
+        ("empty", us.clone(), &[""], RiskTier::Compliance),
+    ];
+    for (name, channel, bodies, tier) in table {
+        assert_eq!(
+            c.classify(&ticket(channel.clone(), bodies)).tier,
+            *tier,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn huge_message_is_scanned_to_the_end() {
+    let c = Classifier::new();
+    let mut body = "All good so far, thanks. 一切都好。".repeat(30_000);
+    assert!(body.len() > 1 << 20);
+    body.push_str(" Now it is broken.");
+    let a = c.classify(&ticket(Channel::amazon(Marketplace::Us), &[&body]));
+    assert_eq!(a.tier, RiskTier::OdrHigh);
+    let m = &a.matches[0];
+    assert_eq!(&body[m.span()], "broken");
+}
+
+/// Naive reference: whole-text NFKC, lower-case and separator folding, then every
+/// term searched with `str::find`, word boundaries checked (and no combining mark
+/// right after a hit), overlaps resolved
+/// leftmost-longest. Returns (category, normal form) in order.
+fn naive(terms: &[(RiskCategory, String, bool, bool)], text: &str) -> Vec<(RiskCategory, String)> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
+        .collect();
+    let mut norm = String::new();
+    let mut sep = false;
+    for c in cleaned.nfkc().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || is_combining_mark(c) {
+            if sep && !norm.is_empty() {
+                norm.push(' ');
+            }
+            sep = false;
+            norm.push(c);
+        } else {
+            sep = true;
+        }
+    }
+    let cjk = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}');
+    let word = |c: Option<char>| c.is_some_and(|c| c != ' ' && !cjk(c));
+    let mut hits = Vec::new();
+    for (category, core, open_left, open_right) in terms {
+        let bound_left = !open_left && core.chars().next().is_some_and(|c| !cjk(c));
+        let bound_right = !open_right && core.chars().next_back().is_some_and(|c| !cjk(c));
+        let mut from = 0;
+        while let Some(i) = norm[from..].find(core.as_str()) {
+            let (s, e) = (from + i, from + i + core.len());
+            // A combining mark after the hit belongs to its last character.
+            if (!bound_left || !word(norm[..s].chars().next_back()))
+                && (!bound_right || !word(norm[e..].chars().next()))
+                && !norm[e..].chars().next().is_some_and(is_combining_mark)
+            {
+                hits.push((s, e, *category, core.clone()));
+            }
+            from = s + norm[s..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    hits.sort_by_key(|h| (h.0, Reverse(h.1)));
+    let mut kept = Vec::new();
+    let mut end = 0;
+    for (s, e, c, core) in hits {
+        if s >= end {
+            end = e;
+            kept.push((c, core));
+        }
+    }
+    kept
+}
+
+const TERMS: &[(RiskCategory, &str)] = &[
+    (RiskCategory::AToZClaim, "a to z claim"),
+    (RiskCategory::AToZClaim, "claim*"),
+    (RiskCategory::Damaged, "*schaden"),
+    (RiskCategory::Damaged, "损坏"),
+    (RiskCategory::Damaged, "損壞"),
+    (RiskCategory::Damaged, "café"),
+    (RiskCategory::Refund, "refund"),
+    (RiskCategory::Refund, "クレーム"),
+    (RiskCategory::Lost, "zz"),
+];
+
+fn fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(vec![
+            "claim", "a", "to", "z", "refund", "schaden", "transport", "损坏", "損壞",
+            "クレーム", "ｸﾚｰﾑ", "café", "cafe\u{301}", "CAFÉ", "zz", "的", "了", "ｃｌａｉｍ",
+            "Ａ", "Ｚ", "\u{2013}", "\u{2212}", "\u{2010}", "\u{200B}", "\u{FEFF}", "é", "É",
+            "\u{301}", "ß", "’", "。", "，", " ", "-",
+        ])
+        .prop_map(str::to_owned),
+        1 => "[a-zA-Z ,.!?'-]{1,5}",
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(fragment(), 0..16).prop_map(|v| v.concat())
+}
+
+/// ASCII words (some of them lexicon terms) and punctuation.
+fn ascii_text() -> impl Strategy<Value = String> {
+    let word = prop_oneof![
+        prop::sample::select(vec![
+            "damaged",
+            "A-to-z claim",
+            "refund",
+            "not",
+            "where is my order",
+            "broken",
+            "lawyer",
+            "return",
+            "address",
+            "hello",
+            "the",
+            "package",
+            "never",
+            "arrived",
+            ".",
+            ",",
+            "!",
+        ])
+        .prop_map(str::to_owned),
+        "[a-zA-Z0-9]{1,6}",
+    ];
+    proptest::collection::vec(word, 0..12).prop_map(|v| v.join(" "))
+}
+
+fn to_full_width(s: &str, mask: &[bool]) -> String {
+    s.chars()
+        .zip(mask.iter().cycle())
+        .map(|(c, &flip)| match c {
+            '!'..='~' if flip => char::from_u32(u32::from(c) + 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+fn flip_case(s: &str, mask: &[bool]) -> String {
+    s.chars()
+        .zip(mask.iter().cycle())
+        .map(|(c, &flip)| {
+            if !flip {
+                c
+            } else if c.is_ascii_lowercase() {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect()
+}
+
+fn summary(c: &Classifier, text: &str) -> Vec<(RiskCategory, String, bool)> {
+    c.scan(text)
+        .into_iter()
+        .map(|h| (h.category, h.term.to_string(), h.negated))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn agrees_with_the_naive_reference(text in text()) {
+        let mut lexicon = Lexicon::empty();
+        let mut terms = Vec::new();
+        for (c, t) in TERMS {
+            lexicon.add_term(*c, t).unwrap();
+            terms.push((*c, term_normal_form(t), t.starts_with('*'), t.ends_with('*')));
+        }
+        let classifier = Classifier::builder().lexicon(lexicon).build().unwrap();
+        let got: Vec<(RiskCategory, String)> = classifier
+            .scan(&text)
+            .iter()
+            .map(|h| (h.category, normalize(&text[h.start..h.end])))
+            .collect();
+        prop_assert_eq!(got, naive(&terms, &text));
+    }
+
+    #[test]
+    fn spans_are_exact(text in text()) {
+        let c = Classifier::new();
+        for h in c.scan(&text) {
+            prop_assert!(text.is_char_boundary(h.start) && text.is_char_boundary(h.end));
+            prop_assert!(h.start < h.end);
+            prop_assert_eq!(normalize(&text[h.start..h.end]), term_normal_form(&h.term));
+        }
+    }
+
+    #[test]
+    fn invariant_under_ascii_case(text in ascii_text(), mask in prop::collection::vec(any::<bool>(), 1..8)) {
+        let c = Classifier::new();
+        let flipped = flip_case(&text, &mask);
+        prop_assert_eq!(summary(&c, &text), summary(&c, &flipped));
+        let spans: Vec<_> = c.scan(&text).iter().map(|h| (h.start, h.end)).collect();
+        let flipped_spans: Vec<_> = c.scan(&flipped).iter().map(|h| (h.start, h.end)).collect();
+        prop_assert_eq!(spans, flipped_spans);
+    }
+
+    #[test]
+    fn invariant_under_width(text in ascii_text(), mask in prop::collection::vec(any::<bool>(), 1..8)) {
+        let c = Classifier::new();
+        let wide = to_full_width(&text, &mask);
+        prop_assert_eq!(summary(&c, &text), summary(&c, &wide));
+        let amazon = Channel::amazon(Marketplace::Us);
+        prop_assert_eq!(
+            c.classify(&ticket(amazon.clone(), &[&text])).tier,
+            c.classify(&ticket(amazon, &[&wide])).tier
+        );
+    }
+
+    #[test]
+    fn never_panics_on_any_string(text in any::<String>()) {
+        let c = Classifier::new();
+        for h in c.scan(&text) {
+            prop_assert!(text.get(h.start..h.end).is_some());
+        }
+        let _ = c.classify(&ticket(Channel::Shopify, &[&text]));
+    }
+
+    #[test]
+    fn never_panics_on_printable_mixed_text(text in "[\\PC\\n>]{0,64}") {
+        let c = Classifier::new();
+        for h in c.scan(&text) {
+            prop_assert!(text.get(h.start..h.end).is_some());
+        }
+    }
+
+    #[test]
+    fn appending_a_buyer_message_never_lowers_the_tier(a in ascii_text(), b in text()) {
+        let c = Classifier::new();
+        for channel in [Channel::amazon(Marketplace::De), Channel::Shopify, Channel::Instagram] {
+            let before = c.classify(&ticket(channel.clone(), &[&a]));
+            let after = c.classify(&ticket(channel, &[&a, &b]));
+            prop_assert!(after.tier >= before.tier);
+        }
+    }
+}
