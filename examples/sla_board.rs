@@ -5,7 +5,9 @@
 //! ```
 //!
 //! Green: less than half the target used; amber: half or more; red: at risk;
-//! a red background: breached. Colour is off with `--no-color`, when `NO_COLOR` is
+//! a red background: breached. Beside the SLA countdown: Amazon's own 24 h clock,
+//! the order's state and the countdown to the buyer's A-to-z claim window (`OPEN`
+//! once the buyer can file). Colour is off with `--no-color`, when `NO_COLOR` is
 //! set, or when standard output is not a terminal.
 
 mod common;
@@ -13,8 +15,8 @@ mod common;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use chrono::TimeDelta;
-use odr_guard::{Band, Engine, SlaReport, TriageQueue};
+use chrono::{DateTime, TimeDelta, Utc};
+use odr_guard::{Band, Engine, Fulfillment, NoWindow, SlaReport, Ticket, TriageQueue};
 
 const USAGE: &str = "usage: sla_board [--policy FILE] [--now RFC3339] [--no-color] < tickets.jsonl";
 
@@ -102,8 +104,8 @@ fn main() -> ExitCode {
     );
     let _ = writeln!(
         out,
-        "{:<12} {:<16} {:<13} {:<9} {:>9} {:>11}  {:<8} CATEGORIES",
-        "ID", "CHANNEL", "TIER", "STATUS", "DUE IN", "AMAZON 24H", "BAND"
+        "{:<12} {:<12} {:<13} {:<9} {:>8} {:>10}  {:<14} {:>8}  {:<8} CATEGORIES",
+        "ID", "CHANNEL", "TIER", "STATUS", "DUE IN", "AMAZON 24H", "ORDER", "CLAIM IN", "BAND"
     );
     for item in queue.iter() {
         let Some((ticket, ev)) = rows.get(&*item.id) else {
@@ -122,13 +124,15 @@ fn main() -> ExitCode {
             .map(|c| c.as_str())
             .collect();
         let row = format!(
-            "{:<12} {:<16} {:<13} {:<9} {:>9} {:>11}  {:<8} {}{}",
+            "{:<12} {:<12} {:<13} {:<9} {:>8} {:>10}  {:<14} {:>8}  {:<8} {}{}",
             truncate(&ticket.id, 12),
-            truncate(&ticket.channel.to_string(), 16),
+            truncate(&ticket.channel.to_string(), 12),
             r.tier.as_str(),
             r.status.as_str(),
             due,
             compliance,
+            order_status(ticket, opts.now),
+            claim(r, opts.now),
             band_label(r),
             cats.join(","),
             if r.paused { " (paused)" } else { "" },
@@ -141,6 +145,50 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// The order's state at `now`, from the facts the ticket carries.
+fn order_status(ticket: &Ticket, now: DateTime<Utc>) -> String {
+    let Some(o) = &ticket.order else {
+        return "-".to_owned();
+    };
+    let by = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t <= now);
+    let state = if by(o.chargeback_at) {
+        "chargeback"
+    } else if by(o.refunded_at) {
+        "refunded"
+    } else if by(o.return_requested_at) {
+        "return req"
+    } else if by(o.delivered_at) {
+        "delivered"
+    } else if o.max_delivery_date.is_some_and(|d| d < now.date_naive()) {
+        "late"
+    } else {
+        "in transit"
+    };
+    if o.fulfillment == Some(Fulfillment::Amazon) {
+        format!("FBA {state}")
+    } else {
+        state.to_owned()
+    }
+}
+
+/// The A-to-z claim countdown: `OPEN`, time until it opens, or why there is none.
+fn claim(r: &SlaReport, now: DateTime<Utc>) -> String {
+    if r.claim_window_open {
+        return "OPEN".to_owned();
+    }
+    if let Some(w) = r.claim_window {
+        return countdown(w.opens_at.signed_duration_since(now));
+    }
+    match r.no_claim_window {
+        Some(NoWindow::FulfilledByAmazon) => "FBA".to_owned(),
+        Some(NoWindow::ChargebackFiled) => "no (cb)".to_owned(),
+        Some(NoWindow::Refunded) => "no (ref)".to_owned(),
+        Some(NoWindow::Expired) => "expired".to_owned(),
+        Some(_) => "unknown".to_owned(),
+        None => "-".to_owned(),
+    }
 }
 
 fn truncate(s: &str, width: usize) -> String {

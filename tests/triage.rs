@@ -229,3 +229,33 @@ fn policy_and_now_flags() {
     let out = run("triage", &["--now", "soon"], "");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn sla_board_draws_the_same_queue_without_colour_in_pipes() {
+    let out = run("sla_board", &["--now", NOW, "--no-color"], SAMPLE);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b'), "no escape codes with --no-color");
+    let rows: Vec<&str> = text.lines().skip(2).collect();
+    assert_eq!(rows.len(), SAMPLE.lines().count());
+    let triage = lines(&run("triage", &["--now", NOW], SAMPLE));
+    for (row, t) in rows.iter().zip(&triage) {
+        assert!(
+            row.starts_with(t["id"].as_str().unwrap()),
+            "{row} vs {}",
+            t["id"]
+        );
+    }
+    let delivered = rows.iter().find(|r| r.starts_with("AMZ-US-1012")).unwrap();
+    assert!(
+        delivered.contains("delivered") && delivered.contains("OPEN"),
+        "{delivered}"
+    );
+    assert!(rows
+        .iter()
+        .any(|r| r.starts_with("AMZ-DE-2002") && r.contains("FBA")));
+}
