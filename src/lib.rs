@@ -50,9 +50,9 @@ pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPON
 pub use crate::normalize::{normalize, Normalized};
 pub use crate::odr::{
     ChargebackKind, ClaimStatus, CountingRules, DailyTally, Defect, DefectDetail, DefectId,
-    DefectKind, Forecast, Fulfillment, Ingest, Interval, KindCounts, OdrError, OdrPoint, OdrReport,
+    DefectKind, Forecast, Fulfillment, Ingest, KindCounts, OdrError, OdrPoint, OdrReport,
     OdrSettings, OdrSettingsBuilder, OdrStatus, OdrTallies, OdrTracker, OdrWindow, Order, OrderId,
-    PerFulfillment, Stars, WindowExit, WindowRange,
+    PerFulfillment, RateInterval, Stars, WindowExit, WindowRange,
 };
 pub use crate::order::{
     claim_window, ClaimCondition, ClaimRules, ClaimWindow, NoWindow, OrderContext,

@@ -86,7 +86,7 @@ fn public_types_have_the_auto_traits() {
     assert_all::<Forecast>();
     assert_all::<Fulfillment>();
     assert_all::<Ingest>();
-    assert_all::<Interval>();
+    assert_all::<RateInterval>();
     assert_all::<KindCounts>();
     assert_all::<OdrError>();
     assert_all::<OdrPoint>();

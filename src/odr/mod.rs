@@ -19,7 +19,7 @@ pub use self::model::{
     OrderId, Stars,
 };
 pub use self::report::{
-    Forecast, Interval, OdrPoint, OdrReport, OdrStatus, OdrWindow, WindowExit, WindowRange,
+    Forecast, OdrPoint, OdrReport, OdrStatus, OdrWindow, RateInterval, WindowExit, WindowRange,
 };
 pub use self::settings::{CountingRules, OdrSettings, OdrSettingsBuilder};
 pub use self::tally::{DailyTally, KindCounts, OdrTallies, PerFulfillment};

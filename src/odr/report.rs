@@ -122,7 +122,7 @@ fn headroom(settings: &OdrSettings, t: &DailyTally) -> u64 {
 
 /// A two-sided confidence interval for a rate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Interval {
+pub struct RateInterval {
     /// Lower bound.
     pub low: f64,
     /// Upper bound.
@@ -223,7 +223,7 @@ impl OdrWindow {
     /// assert!(ci.low < w.rate && w.rate < ci.high && ci.high > 0.1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn wilson_interval(&self, z: f64) -> Option<Interval> {
+    pub fn wilson_interval(&self, z: f64) -> Option<RateInterval> {
         if self.orders == 0 || !z.is_finite() || z <= 0.0 {
             return None;
         }
@@ -233,7 +233,7 @@ impl OdrWindow {
         let denom = 1.0 + z2 / n;
         let centre = (p + z2 / (2.0 * n)) / denom;
         let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-        Some(Interval {
+        Some(RateInterval {
             low: (centre - half).max(0.0),
             high: (centre + half).min(1.0),
         })
