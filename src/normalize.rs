@@ -706,8 +706,16 @@ mod tests {
             ("combining_after_zw", "cafe\u{200B}\u{301}", "café"),
             ("upper_accent", "ÉCHANGE", "échange"),
             ("german", "Straße KAPUTT", "straße kaputt"),
-            ("long_ascii_then_non_ascii", "abcdefghijklmnoß xyz", "abcdefghijklmnoß xyz"),
-            ("long_ascii_then_punct", "abcdefgh ijklmnop, q", "abcdefgh ijklmnop q"),
+            (
+                "long_ascii_then_non_ascii",
+                "abcdefghijklmnoß xyz",
+                "abcdefghijklmnoß xyz",
+            ),
+            (
+                "long_ascii_then_punct",
+                "abcdefgh ijklmnop, q",
+                "abcdefgh ijklmnop q",
+            ),
             ("ligature", "ﬁne", "fine"),
             ("nbsp", "a\u{A0}b", "a b"),
             ("ideographic_space", "退款\u{3000}退货", "退款 退货"),
