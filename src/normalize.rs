@@ -314,16 +314,29 @@ impl Normalized {
                         if ascii_kept(b) {
                             // 8 ASCII bytes at a time while they all belong to the run.
                             let start = j;
-                            loop {
-                                let n = bytes
-                                    .get(j..j + 8)
-                                    .and_then(|w| <[u8; 8]>::try_from(w).ok())
-                                    .map_or(0, |w| ascii_prefix8(u64::from_le_bytes(w)));
-                                j += n;
-                                if n < 8 {
-                                    break;
+                            let prefix = |j: usize| match bytes
+                                .get(j..j + 8)
+                                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                            {
+                                // A space in the last byte belongs if the next is kept.
+                                Some(w @ [.., b' '])
+                                    if ascii_prefix8(u64::from_le_bytes(w)) == 7 =>
+                                {
+                                    if bytes.get(j + 8).is_some_and(|&b| ascii_kept(b)) {
+                                        8
+                                    } else {
+                                        7
+                                    }
                                 }
+                                Some(w) => ascii_prefix8(u64::from_le_bytes(w)),
+                                None => 0,
+                            };
+                            // A predicted branch rather than a data dependency on `n`
+                            // carries the loop, so the loads run ahead.
+                            while prefix(j) == 8 {
+                                j += 8;
                             }
+                            j += prefix(j);
                             if j == start {
                                 j += 1; // `b` itself, near the end of the text
                             }
@@ -370,6 +383,17 @@ impl Normalized {
                 i = end;
                 if end < j {
                     i = self.slow_group(chunk, i, pending);
+                }
+                continue;
+            }
+            // ASCII separators (kept ASCII bytes always start a run above).
+            if bytes.get(i).is_some_and(|&b| b < 0x80) {
+                if pending.is_none() {
+                    *pending = Some(i);
+                }
+                i += 1;
+                while bytes.get(i).is_some_and(|&b| b < 0x80 && !ascii_kept(b)) {
+                    i += 1;
                 }
                 continue;
             }
