@@ -29,7 +29,7 @@ pub struct TextMatch {
     /// Traditional/Simplified variant: the converted term).
     pub term: Arc<str>,
     /// A negation cue stands at most two words before the term, in the same
-    /// sentence. Never set for claims, chargebacks and legal threats.
+    /// clause (no `.`, `!`, `?`, `;`, `,` or `:` or their CJK forms between). Never set for claims, chargebacks and legal threats.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub negated: bool,
 }
