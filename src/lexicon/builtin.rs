@@ -3170,7 +3170,7 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
 ];
 
 /// Negation cues: a cue ending at most two words before a hit, in the same
-/// sentence, marks a damaged / lost / wrong-item / status / refund / return /
+/// clause, marks a damaged / lost / wrong-item / status / refund / return /
 /// feedback hit negated. Claims, chargebacks and legal threats are never negated.
 ///
 /// Kept conservative: cues that start common defect phrases are harmless because
