@@ -29,7 +29,7 @@ pub struct TextMatch {
     /// Traditional/Simplified variant: the converted term).
     pub term: Arc<str>,
     /// A negation cue stands at most two words before the term, in the same
-    /// sentence. Never set for claims, chargebacks and legal threats.
+    /// clause (no `.`, `!`, `?`, `;`, `,` or `:` or their CJK forms between). Never set for claims, chargebacks and legal threats.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub negated: bool,
 }
@@ -93,15 +93,13 @@ impl Scratch {
 struct Hit {
     start: usize,
     end: usize,
-    orig_start: usize,
-    orig_end: usize,
     pattern: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Cue {
+    start: usize,
     end: usize,
-    orig_end: usize,
 }
 
 /// The automaton plus what each pattern means. Cheap to clone.
@@ -264,21 +262,19 @@ impl Matcher {
             {
                 continue;
             }
-            let Some(orig) = norm.original_range(m.start()..m.end()) else {
-                continue;
-            };
+            // Mapping back to the original (which rejects hits that start or end
+            // inside the expansion of one character) is done lazily below: only
+            // for the few hits that matter.
             match p.role {
                 Role::Term { .. } => terms.push(Hit {
                     start: m.start(),
                     end: m.end(),
-                    orig_start: orig.start,
-                    orig_end: orig.end,
                     pattern: m.pattern().as_usize(),
                 }),
                 Role::Suppressor => suppressors.push((m.start(), m.end())),
                 Role::Negation => negations.push(Cue {
+                    start: m.start(),
                     end: m.end(),
-                    orig_end: orig.end,
                 }),
             }
         }
@@ -286,7 +282,11 @@ impl Matcher {
             return;
         }
         if !suppressors.is_empty() {
-            terms.retain(|h| !suppressors.iter().any(|&(s, e)| s < h.end && h.start < e));
+            terms.retain(|h| {
+                !suppressors
+                    .iter()
+                    .any(|&(s, e)| s < h.end && h.start < e && norm.original_range(s..e).is_some())
+            });
         }
         terms.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.pattern));
         negations.sort_unstable_by_key(|c| c.end);
@@ -295,6 +295,10 @@ impl Matcher {
             if h.start < kept_end {
                 continue;
             }
+            // A hit that does not map back is not a hit (and blocks nothing).
+            let Some(orig) = norm.original_range(h.start..h.end) else {
+                continue;
+            };
             kept_end = h.end;
             let Some(Pattern {
                 role: Role::Term { category, term },
@@ -312,14 +316,15 @@ impl Matcher {
                         normalized
                             .get(cue.end..h.start)
                             .is_some_and(|gap| words_at_most(gap, 2))
-                            && text
-                                .get(cue.orig_end..h.orig_start)
+                            && norm
+                                .original_range(cue.start..cue.end)
+                                .and_then(|c| text.get(c.end..orig.start))
                                 .is_some_and(|gap| !gap.contains(is_sentence_end))
                     })
             };
             out.push(TextMatch {
-                start: h.orig_start,
-                end: h.orig_end,
+                start: orig.start,
+                end: orig.end,
                 category: *category,
                 term: term.clone(),
                 negated,
@@ -334,15 +339,26 @@ fn is_word_char(c: char) -> bool {
 }
 
 fn left_boundary(text: &str, at: usize) -> bool {
-    text.get(..at)
-        .and_then(|s| s.chars().next_back())
-        .is_none_or(|c| !is_word_char(c))
+    match at.checked_sub(1).and_then(|i| text.as_bytes().get(i)) {
+        None => true,
+        // Normalised ASCII is a letter, a digit or the space.
+        Some(&b) if b < 0x80 => b == b' ',
+        Some(_) => text
+            .get(..at)
+            .and_then(|s| s.chars().next_back())
+            .is_none_or(|c| !is_word_char(c)),
+    }
 }
 
 fn right_boundary(text: &str, at: usize) -> bool {
-    text.get(at..)
-        .and_then(|s| s.chars().next())
-        .is_none_or(|c| !is_word_char(c))
+    match text.as_bytes().get(at) {
+        None => true,
+        Some(&b) if b < 0x80 => b == b' ',
+        Some(_) => text
+            .get(at..)
+            .and_then(|s| s.chars().next())
+            .is_none_or(|c| !is_word_char(c)),
+    }
 }
 
 /// Whether normalised `gap` holds at most `n` words (a CJK character counts as one).
@@ -366,10 +382,27 @@ fn words_at_most(gap: &str, n: usize) -> bool {
     true
 }
 
+/// Punctuation that ends a negation's reach: sentence ends, and clause breaks
+/// (commas, colons) so that an answer particle does not negate the answer:
+/// "No, it never arrived", "没有，还没收到", "No, todavía no ha llegado".
 fn is_sentence_end(c: char) -> bool {
     matches!(
         c,
-        '.' | '!' | '?' | ';' | '。' | '！' | '？' | '；' | '．' | '｡'
+        '.' | '!'
+            | '?'
+            | ';'
+            | ','
+            | ':'
+            | '。'
+            | '！'
+            | '？'
+            | '；'
+            | '．'
+            | '｡'
+            | '，'
+            | '、'
+            | '､'
+            | '：'
     )
 }
 
@@ -503,6 +536,16 @@ mod tests {
                 &[("Damaged", C::Damaged, false)],
             ),
             ("negation_cjk", "没有损坏", &[("损坏", C::Damaged, true)]),
+            (
+                "negation_other_clause",
+                "No, it is damaged",
+                &[("damaged", C::Damaged, false)],
+            ),
+            (
+                "negation_cjk_other_clause",
+                "没有，损坏了",
+                &[("损坏", C::Damaged, false)],
+            ),
             (
                 "negation_cjk_sentence",
                 "没有。损坏",

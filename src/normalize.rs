@@ -312,13 +312,35 @@ impl Normalized {
                     }
                     Some(&b) if b < 0x80 => {
                         if ascii_kept(b) {
-                            // Up to 8 ASCII bytes at a time.
-                            let n = bytes
+                            // 8 ASCII bytes at a time while they all belong to the run.
+                            let start = j;
+                            let prefix = |j: usize| match bytes
                                 .get(j..j + 8)
                                 .and_then(|w| <[u8; 8]>::try_from(w).ok())
-                                .map_or(1, |w| ascii_prefix8(u64::from_le_bytes(w)).max(1));
-                            last_start = j + n - 1;
-                            j += n;
+                            {
+                                // A space in the last byte belongs if the next is kept.
+                                Some(w @ [.., b' '])
+                                    if ascii_prefix8(u64::from_le_bytes(w)) == 7 =>
+                                {
+                                    if bytes.get(j + 8).is_some_and(|&b| ascii_kept(b)) {
+                                        8
+                                    } else {
+                                        7
+                                    }
+                                }
+                                Some(w) => ascii_prefix8(u64::from_le_bytes(w)),
+                                None => 0,
+                            };
+                            // A predicted branch rather than a data dependency on `n`
+                            // carries the loop, so the loads run ahead.
+                            while prefix(j) == 8 {
+                                j += 8;
+                            }
+                            j += prefix(j);
+                            if j == start {
+                                j += 1; // `b` itself, near the end of the text
+                            }
+                            last_start = j - 1;
                             continue;
                         }
                         // A single space between kept characters maps to itself.
@@ -364,6 +386,25 @@ impl Normalized {
                 }
                 continue;
             }
+            // ASCII separators (kept ASCII bytes always start a run above).
+            if bytes.get(i).is_some_and(|&b| b < 0x80) {
+                if pending.is_none() {
+                    *pending = Some(i);
+                }
+                i += 1;
+                while bytes.get(i).is_some_and(|&b| b < 0x80 && !ascii_kept(b)) {
+                    i += 1;
+                }
+                continue;
+            }
+            // A run of full-width letters and digits: one stride-3 segment.
+            if bytes.get(i) == Some(&0xEF) {
+                let k = self.fullwidth_run(chunk, i, pending);
+                if k > i {
+                    i = k;
+                    continue;
+                }
+            }
             let Some(c) = chunk.get(i..).and_then(|s| s.chars().next()) else {
                 break;
             };
@@ -388,6 +429,32 @@ impl Normalized {
                 i = self.slow_group(chunk, i, pending);
             }
         }
+    }
+
+    /// Normalises the run of full-width ASCII letters and digits at `at` (none
+    /// followed by a combining mark); returns its end (`at` if there is none).
+    fn fullwidth_run(&mut self, chunk: &str, at: usize, pending: &mut Option<usize>) -> usize {
+        let bytes = chunk.as_bytes();
+        let mut lowered = std::mem::take(&mut self.lowered);
+        lowered.clear();
+        let mut k = at;
+        while let Some(&[0xEF, b1 @ (0xBC | 0xBD), b2]) = bytes.get(k..k + 3) {
+            let cp = 0xFF00 + (u32::from(b1 - 0xBC) << 6) + u32::from(b2 & 0x3F);
+            let Some(a) = char::from_u32(cp).and_then(fullwidth_ascii_alnum) else {
+                break;
+            };
+            if followed_by_mark(chunk, k + 3) {
+                break;
+            }
+            lowered.push(char::from(a));
+            k += 3;
+        }
+        if k > at {
+            self.flush_pending(pending, at);
+            self.push_strided(at, &lowered, 3);
+        }
+        self.lowered = lowered;
+        k
     }
 
     /// Normalises the group of one base character at `at` plus its following
@@ -663,6 +730,16 @@ mod tests {
             ("combining_after_zw", "cafe\u{200B}\u{301}", "café"),
             ("upper_accent", "ÉCHANGE", "échange"),
             ("german", "Straße KAPUTT", "straße kaputt"),
+            (
+                "long_ascii_then_non_ascii",
+                "abcdefghijklmnoß xyz",
+                "abcdefghijklmnoß xyz",
+            ),
+            (
+                "long_ascii_then_punct",
+                "abcdefgh ijklmnop, q",
+                "abcdefgh ijklmnop q",
+            ),
             ("ligature", "ﬁne", "fine"),
             ("nbsp", "a\u{A0}b", "a b"),
             ("ideographic_space", "退款\u{3000}退货", "退款 退货"),
@@ -831,6 +908,7 @@ mod tests {
         fn piece() -> impl Strategy<Value = String> {
             prop_oneof![
                 "[a-zA-Z0-9 ,.!?'-]{1,6}",
+                "[a-zA-Z0-9 ]{7,20}",
                 Just("Ａ".to_string()),
                 Just("ｃｌａｉｍ".to_string()),
                 Just("\u{2013}".to_string()),

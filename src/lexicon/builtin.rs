@@ -936,6 +936,17 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "举报到亚马逊",
             "找亚马逊客服",
             "联系亚马逊客服",
+            "亚马逊保障",
+            "申请保障",
+            "交易保障申请",
+            "让亚马逊处理",
+            "让亚马逊介入",
+            "请亚马逊介入",
+            "官方介入",
+            "找官方",
+            "向官方投诉",
+            "去平台投诉",
+            "投诉你们",
         ],
     ),
     (
@@ -976,6 +987,16 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "未授权扣款",
             "追回款项",
             "追回货款",
+            "银行拒付",
+            "信用卡退单",
+            "找发卡行",
+            "撤回付款",
+            "追款",
+            "银行申诉",
+            "paypal申诉",
+            "paypal 申诉",
+            "贝宝申诉",
+            "信用卡申诉",
         ],
     ),
     (
@@ -1011,6 +1032,16 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "黑猫投诉",
             "维权",
             "立案",
+            "上法院",
+            "告上法庭",
+            "消费者投诉",
+            "监管部门",
+            "向工商投诉",
+            "工商投诉",
+            "举报到工商",
+            "律师信",
+            "法律诉讼",
+            "打官司",
         ],
     ),
     (
@@ -1048,6 +1079,15 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "曝光你",
             "曝光你们",
             "网上曝光",
+            "差评伺候",
+            "追加差评",
+            "追评",
+            "不会再买",
+            "不会再来",
+            "拉黑",
+            "坑爹",
+            "给你们差评",
+            "评价里写",
         ],
     ),
     (
@@ -3170,7 +3210,7 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
 ];
 
 /// Negation cues: a cue ending at most two words before a hit, in the same
-/// sentence, marks a damaged / lost / wrong-item / status / refund / return /
+/// clause, marks a damaged / lost / wrong-item / status / refund / return /
 /// feedback hit negated. Claims, chargebacks and legal threats are never negated.
 ///
 /// Kept conservative: cues that start common defect phrases are harmless because
@@ -3247,6 +3287,12 @@ pub(crate) const NEGATIONS: &[&str] = &[
 /// Generated from the Chinese terms with OpenCC's `s2t` at the character level, then
 /// reviewed by hand (one Traditional form per Simplified character: 发 → 發, not 髮).
 pub(crate) const HANT_HANS: &[(char, char)] = &[
+    ('處', '处'),
+    ('寫', '写'),
+    ('讓', '让'),
+    ('來', '来'),
+    ('裡', '里'),
+    ('門', '门'),
     // For the negation cues 并没有 / 并非 and the suppressors 帐号被盗 / 账户被盗.
     ('並', '并'),
     ('帳', '帐'),
