@@ -583,6 +583,7 @@ impl TryFrom<PolicySpec> for Policy {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "toml")]
     const TIERS: &str = r#"
         [tiers.odr_critical]
         first_response = "60m"
