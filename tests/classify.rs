@@ -236,6 +236,38 @@ fn flip_case(s: &str, mask: &[bool]) -> String {
         .collect()
 }
 
+/// The built-in classifier, built once for every property case (building the
+/// automaton is the expensive part; classification is what is under test).
+fn builtin() -> &'static Classifier {
+    static CLASSIFIER: std::sync::OnceLock<Classifier> = std::sync::OnceLock::new();
+    CLASSIFIER.get_or_init(Classifier::new)
+}
+
+/// A term in normal form with its category and whether each edge is a `*` stem.
+type RefTerm = (RiskCategory, String, bool, bool);
+
+/// The small-lexicon classifier and its terms for the naive-reference property.
+fn reference() -> &'static (Classifier, Vec<RefTerm>) {
+    static REFERENCE: std::sync::OnceLock<(Classifier, Vec<RefTerm>)> = std::sync::OnceLock::new();
+    REFERENCE.get_or_init(|| {
+        let mut lexicon = Lexicon::empty();
+        let mut terms = Vec::new();
+        for (c, t) in TERMS {
+            lexicon.add_term(*c, t).unwrap();
+            terms.push((
+                *c,
+                term_normal_form(t),
+                t.starts_with('*'),
+                t.ends_with('*'),
+            ));
+        }
+        (
+            Classifier::builder().lexicon(lexicon).build().unwrap(),
+            terms,
+        )
+    })
+}
+
 fn summary(c: &Classifier, text: &str) -> Vec<(RiskCategory, String, bool)> {
     c.scan(text)
         .into_iter()
@@ -248,24 +280,18 @@ proptest! {
 
     #[test]
     fn agrees_with_the_naive_reference(text in text()) {
-        let mut lexicon = Lexicon::empty();
-        let mut terms = Vec::new();
-        for (c, t) in TERMS {
-            lexicon.add_term(*c, t).unwrap();
-            terms.push((*c, term_normal_form(t), t.starts_with('*'), t.ends_with('*')));
-        }
-        let classifier = Classifier::builder().lexicon(lexicon).build().unwrap();
+        let (classifier, terms) = reference();
         let got: Vec<(RiskCategory, String)> = classifier
             .scan(&text)
             .iter()
             .map(|h| (h.category, normalize(&text[h.start..h.end])))
             .collect();
-        prop_assert_eq!(got, naive(&terms, &text));
+        prop_assert_eq!(got, naive(terms, &text));
     }
 
     #[test]
     fn spans_are_exact(text in text()) {
-        let c = Classifier::new();
+        let c = builtin();
         for h in c.scan(&text) {
             prop_assert!(text.is_char_boundary(h.start) && text.is_char_boundary(h.end));
             prop_assert!(h.start < h.end);
@@ -275,9 +301,9 @@ proptest! {
 
     #[test]
     fn invariant_under_ascii_case(text in ascii_text(), mask in prop::collection::vec(any::<bool>(), 1..8)) {
-        let c = Classifier::new();
+        let c = builtin();
         let flipped = flip_case(&text, &mask);
-        prop_assert_eq!(summary(&c, &text), summary(&c, &flipped));
+        prop_assert_eq!(summary(c, &text), summary(c, &flipped));
         let spans: Vec<_> = c.scan(&text).iter().map(|h| (h.start, h.end)).collect();
         let flipped_spans: Vec<_> = c.scan(&flipped).iter().map(|h| (h.start, h.end)).collect();
         prop_assert_eq!(spans, flipped_spans);
@@ -285,9 +311,9 @@ proptest! {
 
     #[test]
     fn invariant_under_width(text in ascii_text(), mask in prop::collection::vec(any::<bool>(), 1..8)) {
-        let c = Classifier::new();
+        let c = builtin();
         let wide = to_full_width(&text, &mask);
-        prop_assert_eq!(summary(&c, &text), summary(&c, &wide));
+        prop_assert_eq!(summary(c, &text), summary(c, &wide));
         let amazon = Channel::amazon(Marketplace::Us);
         prop_assert_eq!(
             c.classify(&ticket(amazon.clone(), &[&text])).tier,
@@ -297,7 +323,7 @@ proptest! {
 
     #[test]
     fn never_panics_on_any_string(text in any::<String>()) {
-        let c = Classifier::new();
+        let c = builtin();
         for h in c.scan(&text) {
             prop_assert!(text.get(h.start..h.end).is_some());
         }
@@ -306,7 +332,7 @@ proptest! {
 
     #[test]
     fn never_panics_on_printable_mixed_text(text in "[\\PC\\n>]{0,64}") {
-        let c = Classifier::new();
+        let c = builtin();
         for h in c.scan(&text) {
             prop_assert!(text.get(h.start..h.end).is_some());
         }
@@ -314,7 +340,7 @@ proptest! {
 
     #[test]
     fn appending_a_buyer_message_never_lowers_the_tier(a in ascii_text(), b in text()) {
-        let c = Classifier::new();
+        let c = builtin();
         for channel in [Channel::amazon(Marketplace::De), Channel::Shopify, Channel::Instagram] {
             let before = c.classify(&ticket(channel.clone(), &[&a]));
             let after = c.classify(&ticket(channel, &[&a, &b]));
