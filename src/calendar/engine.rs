@@ -332,52 +332,68 @@ impl Zone {
     }
 }
 
-/// A zone's offset changes as a table, for fast local-to-UTC conversion of many
-/// dates in one zone (claim windows read marketplace dates at the end of the day).
-/// Building one costs about as much as building a calendar; share it.
+/// A zone's offset changes as a table in whole seconds, for fast local-to-UTC
+/// conversion of many dates in one zone (claim windows read marketplace dates at
+/// the end of the day). Building one costs about as much as building a calendar;
+/// share it.
 #[derive(Debug, Clone)]
 pub(crate) struct ZoneTable {
     tz: Tz,
-    zone: Zone,
+    /// The offset before the first transition, seconds.
+    first: i64,
+    /// `(at, before, after)`: the first instant with the new offset (Unix
+    /// seconds) and the offsets before and after it (seconds).
+    transitions: Vec<(i64, i64, i64)>,
 }
 
 impl ZoneTable {
-    /// 26 hours in nanoseconds. No UTC offset exceeds 14 hours and a zone's
-    /// transitions are days apart, so within `MAX_SHIFT` of a local time at most
-    /// one transition matters.
-    const MAX_SHIFT: i128 = 26 * 3_600 * NS;
+    /// 26 hours. No UTC offset exceeds 14 hours and a zone's transitions are days
+    /// apart, so within `MAX_SHIFT` of a local time at most one transition matters.
+    const MAX_SHIFT: i64 = 26 * 3_600;
 
     pub(crate) fn new(tz: Tz) -> ZoneTable {
+        let zone = Zone::new(tz);
+        let secs = |ns: i128| i64::try_from(div_floor(ns, NS)).unwrap_or_default();
         ZoneTable {
             tz,
-            zone: Zone::new(tz),
+            first: secs(zone.first),
+            transitions: zone
+                .transitions
+                .iter()
+                .map(|t| (secs(t.at), secs(t.before), secs(t.after)))
+                .collect(),
         }
     }
 
     /// As [`resolve`]: an ambiguous local time means its earlier instant, a time in
     /// a gap the instant the gap ends.
     pub(crate) fn resolve(&self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
-        let l = instant_ns(local.and_utc());
-        let ts = &self.zone.transitions;
-        let from = ts.partition_point(|t| t.at <= l - Self::MAX_SHIFT);
-        let near = ts.get(from).filter(|t| t.at < l + Self::MAX_SHIFT);
-        let u = match near {
-            None => {
-                let offset = match from.checked_sub(1).and_then(|i| ts.get(i)) {
-                    Some(t) => t.after,
-                    None => self.zone.first,
-                };
-                l - offset
-            }
-            Some(t) if l < t.at + t.before => l - t.before, // before it, or a fold's first pass
-            Some(t) if l >= t.at + t.after => l - t.after,
-            Some(t) => t.at, // in the gap: the instant the gap ends
-        };
-        // Outside the table's years, defer to chrono-tz itself.
-        if !(Zone::FROM as i128 * NS..Zone::TO as i128 * NS).contains(&u) {
+        let wall = local.and_utc();
+        let l = wall.timestamp();
+        if !(Zone::FROM..Zone::TO).contains(&l) {
+            // Outside the table's years, defer to chrono-tz itself.
             return resolve(self.tz, local).and_then(ns_instant);
         }
-        ns_instant(u)
+        let ts = &self.transitions;
+        let from = ts.partition_point(|t| t.0 <= l - Self::MAX_SHIFT);
+        let near = ts.get(from).filter(|t| t.0 < l + Self::MAX_SHIFT);
+        let (u, nanos) = match near {
+            None => {
+                let offset = from
+                    .checked_sub(1)
+                    .and_then(|i| ts.get(i))
+                    .map_or(self.first, |t| t.2);
+                (l - offset, wall.timestamp_subsec_nanos())
+            }
+            // Before the change, or a fold's first pass.
+            Some(&(at, before, _)) if l < at + before => {
+                (l - before, wall.timestamp_subsec_nanos())
+            }
+            Some(&(at, _, after)) if l >= at + after => (l - after, wall.timestamp_subsec_nanos()),
+            // In the gap: the instant the gap ends.
+            Some(&(at, _, _)) => (at, 0),
+        };
+        DateTime::from_timestamp(u, nanos)
     }
 }
 
