@@ -244,25 +244,49 @@ pub(crate) struct OrderClock<'a> {
 }
 
 impl<'a> OrderClock<'a> {
-    /// `end_of_day` turns a marketplace date into the instant it ends.
+    /// `ends_of_days(d, [a, b, c])` gives the instants at which the marketplace
+    /// dates `d + a`, `d + b` and `d + c` end.
     pub(crate) fn new(
         order: &'a OrderContext,
         rules: ClaimRules,
-        end_of_day: impl Fn(NaiveDate) -> Option<DateTime<Utc>>,
+        ends_of_days: impl Fn(NaiveDate, [u32; 3]) -> [Option<DateTime<Utc>>; 3],
     ) -> OrderClock<'a> {
-        let plus = |days: u32| {
-            order
-                .max_delivery_date
-                .and_then(|d| d.checked_add_days(Days::new(u64::from(days))))
-                .and_then(&end_of_day)
-        };
+        let (mut a, mut b) = (rules.days_after_max_delivery, rules.claim_limit_days);
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        let [end, first, second] = order
+            .max_delivery_date
+            .map_or([None; 3], |d| ends_of_days(d, [0, a, b]));
+        let (not_received_at, closes_at) =
+            if rules.days_after_max_delivery <= rules.claim_limit_days {
+                (first, second)
+            } else {
+                (second, first)
+            };
         OrderClock {
             order,
             rules,
-            not_received_at: plus(rules.days_after_max_delivery),
-            max_delivery_end: plus(0),
-            closes_at: plus(rules.claim_limit_days),
+            not_received_at,
+            max_delivery_end: end,
+            closes_at,
         }
+    }
+
+    /// Whether any order fact takes effect in `(from, to]` (so a window computed at
+    /// `from` may differ at `to`).
+    pub(crate) fn changes_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
+        let o = self.order;
+        [
+            o.delivered_at,
+            o.return_requested_at,
+            o.refunded_at,
+            o.chargeback_at,
+            self.closes_at,
+        ]
+        .into_iter()
+        .flatten()
+        .any(|t| from < t && t <= to)
     }
 
     /// Whether the max delivery date has passed at `at` without a delivery scan.
@@ -369,7 +393,13 @@ pub fn claim_window(
     at: DateTime<Utc>,
 ) -> Result<ClaimWindow, NoWindow> {
     let zone = zone_of(marketplace);
-    OrderClock::new(order, rules, |d| end_of_day(d, zone)).window(categories, first_contact, at)
+    let ends = |d: NaiveDate, plus: [u32; 3]| {
+        plus.map(|n| {
+            d.checked_add_days(Days::new(u64::from(n)))
+                .and_then(|d| end_of_day(d, zone))
+        })
+    };
+    OrderClock::new(order, rules, ends).window(categories, first_contact, at)
 }
 
 impl std::error::Error for NoWindow {}
@@ -628,7 +658,10 @@ mod tests {
             let market = Marketplace::ALL[m];
             let d = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::TimeDelta::days(days);
             let policy = crate::Policy::default();
-            proptest::prop_assert_eq!(policy.end_of_day(Some(market), d), end_of_day(d, market.tz()), "{} {}", market, d);
+            let want = [0u32, 3, 90].map(|n| {
+                d.checked_add_days(Days::new(u64::from(n))).and_then(|d| end_of_day(d, market.tz()))
+            });
+            proptest::prop_assert_eq!(policy.ends_of_days(Some(market), d, [0, 3, 90]), want, "{} {}", market, d);
         }
     }
 }

@@ -386,21 +386,25 @@ impl Policy {
             .unwrap_or(&self.inner.always_open)
     }
 
-    /// The instant a marketplace date ends, in the marketplace's zone (UTC when
-    /// unknown); see [`crate::claim_window`].
-    pub(crate) fn end_of_day(
+    /// The instants at which the marketplace dates `date + n` end, for each `n`
+    /// of `plus` (ascending), in the marketplace's zone (UTC when unknown); see
+    /// [`crate::claim_window`].
+    pub(crate) fn ends_of_days(
         &self,
         marketplace: Option<Marketplace>,
         date: NaiveDate,
-    ) -> Option<DateTime<Utc>> {
-        let midnight = date.checked_add_days(Days::new(1))?.and_hms_opt(0, 0, 0)?;
-        match marketplace {
-            None => Some(midnight.and_utc()),
-            Some(m) => {
-                let slot = self.inner.zones.0.get(m as usize)?;
-                slot.get_or_init(|| ZoneTable::new(m.tz()))
-                    .resolve(midnight)
-            }
+        plus: [u32; 3],
+    ) -> [Option<DateTime<Utc>>; 3] {
+        let table = marketplace.and_then(|m| {
+            let slot = self.inner.zones.0.get(m as usize)?;
+            Some(slot.get_or_init(|| ZoneTable::new(m.tz())))
+        });
+        match table {
+            Some(t) => t.ends_of_days(date, plus),
+            None => plus.map(|n| {
+                let day = date.checked_add_days(Days::new(u64::from(n) + 1))?;
+                Some(day.and_hms_opt(0, 0, 0)?.and_utc())
+            }),
         }
     }
 

@@ -278,6 +278,8 @@ struct Walk<'p, 't> {
     no_window: Option<NoWindow>,
     /// The current window's opening has been processed as an event.
     window_seen: bool,
+    /// When `window` / `no_window` were last computed.
+    window_known_at: Option<DateTime<Utc>>,
 }
 
 impl<'p, 't> Walk<'p, 't> {
@@ -362,6 +364,7 @@ impl<'p, 't> Walk<'p, 't> {
         self.facts = self.facts.with_categories(cats);
         self.first_received_at.get_or_insert(at);
         if let Some(w) = self.window_at(at) {
+            self.window_known_at = Some(at);
             let (window, reason) = match w {
                 Ok(w) => (Some(w), None),
                 Err(r) => (None, Some(r)),
@@ -478,7 +481,9 @@ impl Policy {
             .filter(|_| ticket.channel.is_amazon())
             .map(|o| {
                 let market = ticket.channel.marketplace();
-                OrderClock::new(o, self.claim_rules(), |d| self.end_of_day(market, d))
+                OrderClock::new(o, self.claim_rules(), |d, plus| {
+                    self.ends_of_days(market, d, plus)
+                })
             });
         let auto = self.auto_reply();
         let mut w = Walk {
@@ -495,6 +500,7 @@ impl Policy {
             window: None,
             no_window: None,
             window_seen: false,
+            window_known_at: None,
         };
         let mut prev: Option<DateTime<Utc>> = None;
         for (index, (m, cats)) in ticket.messages.iter().zip(&per_message).enumerate() {
@@ -568,7 +574,13 @@ impl Policy {
             }
         }
         w.window_opening(now)?;
-        if let Some(at_now) = w.window_at(now) {
+        // Recompute the window at `now` only if an order fact changed since it was
+        // last computed (the same facts give the same window).
+        let stale = match (&w.order, w.window_known_at) {
+            (Some(clock), Some(known)) => clock.changes_between(known, now),
+            _ => true,
+        };
+        if let Some(at_now) = w.window_at(now).filter(|_| stale) {
             (w.window, w.no_window) = match at_now {
                 Ok(cw) => (Some(cw), None),
                 Err(reason) => (None, Some(reason)),

@@ -332,8 +332,8 @@ impl Zone {
     }
 }
 
-/// A zone's offset changes as a table in whole seconds, for fast local-to-UTC
-/// conversion of many dates in one zone (claim windows read marketplace dates at
+/// A zone's offset changes as a table in whole seconds, for fast conversion of
+/// many local dates in one zone (claim windows read marketplace dates at
 /// the end of the day). Building one costs about as much as building a calendar;
 /// share it.
 #[derive(Debug, Clone)]
@@ -365,35 +365,58 @@ impl ZoneTable {
         }
     }
 
-    /// As [`resolve`]: an ambiguous local time means its earlier instant, a time in
-    /// a gap the instant the gap ends.
-    pub(crate) fn resolve(&self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
-        let wall = local.and_utc();
-        let l = wall.timestamp();
-        if !(Zone::FROM..Zone::TO).contains(&l) {
-            // Outside the table's years, defer to chrono-tz itself.
-            return resolve(self.tz, local).and_then(ns_instant);
-        }
+    /// The instants at which the local days `date + n` end, for each `n` of
+    /// `plus` (ascending), under the rules of [`resolve`]: the end of a day is the
+    /// next local midnight; a midnight in a DST gap means the instant the gap ends.
+    pub(crate) fn ends_of_days<const N: usize>(
+        &self,
+        date: NaiveDate,
+        plus: [u32; N],
+    ) -> [Option<DateTime<Utc>>; N] {
+        // Days from 0001-01-01 to 1970-01-01.
+        const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
+        let next =
+            i64::from(chrono::Datelike::num_days_from_ce(&date)) - UNIX_EPOCH_DAYS_FROM_CE + 1;
+        let mut from = None;
+        plus.map(|n| {
+            let l = (next + i64::from(n)).checked_mul(86_400)?;
+            if !(Zone::FROM..Zone::TO).contains(&l) {
+                // Outside the table's years, defer to chrono-tz itself.
+                let local = DateTime::from_timestamp(l, 0)?.naive_utc();
+                return resolve(self.tz, local).and_then(ns_instant);
+            }
+            DateTime::from_timestamp(self.resolve_secs(l, &mut from), 0)
+        })
+    }
+
+    /// Local wall-clock seconds `l` to Unix seconds. `from` carries the search
+    /// position between calls with ascending `l`: a short scan instead of a binary
+    /// search.
+    fn resolve_secs(&self, l: i64, from: &mut Option<usize>) -> i64 {
         let ts = &self.transitions;
-        let from = ts.partition_point(|t| t.0 <= l - Self::MAX_SHIFT);
-        let near = ts.get(from).filter(|t| t.0 < l + Self::MAX_SHIFT);
-        let (u, nanos) = match near {
+        let low = l - Self::MAX_SHIFT;
+        let mut i = match *from {
+            Some(i) => i,
+            None => ts.partition_point(|t| t.0 <= low),
+        };
+        while ts.get(i).is_some_and(|t| t.0 <= low) {
+            i += 1;
+        }
+        *from = Some(i);
+        match ts.get(i).filter(|t| t.0 < l + Self::MAX_SHIFT) {
             None => {
-                let offset = from
+                let offset = i
                     .checked_sub(1)
-                    .and_then(|i| ts.get(i))
+                    .and_then(|p| ts.get(p))
                     .map_or(self.first, |t| t.2);
-                (l - offset, wall.timestamp_subsec_nanos())
+                l - offset
             }
             // Before the change, or a fold's first pass.
-            Some(&(at, before, _)) if l < at + before => {
-                (l - before, wall.timestamp_subsec_nanos())
-            }
-            Some(&(at, _, after)) if l >= at + after => (l - after, wall.timestamp_subsec_nanos()),
+            Some(&(at, before, _)) if l < at + before => l - before,
+            Some(&(at, _, after)) if l >= at + after => l - after,
             // In the gap: the instant the gap ends.
-            Some(&(at, _, _)) => (at, 0),
-        };
-        DateTime::from_timestamp(u, nanos)
+            Some(&(at, _, _)) => at,
+        }
     }
 }
 
