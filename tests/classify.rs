@@ -12,6 +12,12 @@ use proptest::prelude::*;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+/// The built-in classifier, built once (building the automaton is the slow part).
+fn builtin() -> &'static Classifier {
+    static CLASSIFIER: std::sync::OnceLock<Classifier> = std::sync::OnceLock::new();
+    CLASSIFIER.get_or_init(Classifier::new)
+}
+
 fn ticket(channel: Channel, bodies: &[&str]) -> Ticket {
     let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
     bodies.iter().fold(Ticket::new("t", channel), |t, b| {
@@ -26,7 +32,7 @@ fn term_normal_form(term: &str) -> String {
 
 #[test]
 fn tiers_for_typical_tickets() {
-    let c = Classifier::new();
+    let c = builtin();
     let us = Channel::amazon(Marketplace::Us);
     let table: &[(&str, Channel, &[&str], RiskTier)] = &[
         (
@@ -91,7 +97,7 @@ fn tiers_for_typical_tickets() {
 
 #[test]
 fn huge_message_is_scanned_to_the_end() {
-    let c = Classifier::new();
+    let c = builtin();
     let mut body = "All good so far, thanks. 一切都好。".repeat(30_000);
     assert!(body.len() > 1 << 20);
     body.push_str(" Now it is broken.");
@@ -265,7 +271,7 @@ proptest! {
 
     #[test]
     fn spans_are_exact(text in text()) {
-        let c = Classifier::new();
+        let c = builtin();
         for h in c.scan(&text) {
             prop_assert!(text.is_char_boundary(h.start) && text.is_char_boundary(h.end));
             prop_assert!(h.start < h.end);
@@ -275,9 +281,9 @@ proptest! {
 
     #[test]
     fn invariant_under_ascii_case(text in ascii_text(), mask in prop::collection::vec(any::<bool>(), 1..8)) {
-        let c = Classifier::new();
+        let c = builtin();
         let flipped = flip_case(&text, &mask);
-        prop_assert_eq!(summary(&c, &text), summary(&c, &flipped));
+        prop_assert_eq!(summary(c, &text), summary(c, &flipped));
         let spans: Vec<_> = c.scan(&text).iter().map(|h| (h.start, h.end)).collect();
         let flipped_spans: Vec<_> = c.scan(&flipped).iter().map(|h| (h.start, h.end)).collect();
         prop_assert_eq!(spans, flipped_spans);
@@ -285,9 +291,9 @@ proptest! {
 
     #[test]
     fn invariant_under_width(text in ascii_text(), mask in prop::collection::vec(any::<bool>(), 1..8)) {
-        let c = Classifier::new();
+        let c = builtin();
         let wide = to_full_width(&text, &mask);
-        prop_assert_eq!(summary(&c, &text), summary(&c, &wide));
+        prop_assert_eq!(summary(c, &text), summary(c, &wide));
         let amazon = Channel::amazon(Marketplace::Us);
         prop_assert_eq!(
             c.classify(&ticket(amazon.clone(), &[&text])).tier,
@@ -297,7 +303,7 @@ proptest! {
 
     #[test]
     fn never_panics_on_any_string(text in any::<String>()) {
-        let c = Classifier::new();
+        let c = builtin();
         for h in c.scan(&text) {
             prop_assert!(text.get(h.start..h.end).is_some());
         }
@@ -306,7 +312,7 @@ proptest! {
 
     #[test]
     fn never_panics_on_printable_mixed_text(text in "[\\PC\\n>]{0,64}") {
-        let c = Classifier::new();
+        let c = builtin();
         for h in c.scan(&text) {
             prop_assert!(text.get(h.start..h.end).is_some());
         }
@@ -314,7 +320,7 @@ proptest! {
 
     #[test]
     fn appending_a_buyer_message_never_lowers_the_tier(a in ascii_text(), b in text()) {
-        let c = Classifier::new();
+        let c = builtin();
         for channel in [Channel::amazon(Marketplace::De), Channel::Shopify, Channel::Instagram] {
             let before = c.classify(&ticket(channel.clone(), &[&a]));
             let after = c.classify(&ticket(channel, &[&a, &b]));
