@@ -66,3 +66,30 @@ pub struct Assessment {
     /// A short human-readable reason.
     pub reason: String,
 }
+
+/// Test support: an assessment whose matches put `cats[i]` on message `i`.
+#[cfg(test)]
+pub(crate) fn assessed(cats: &[&[RiskCategory]]) -> Assessment {
+    let matches = cats
+        .iter()
+        .enumerate()
+        .flat_map(|(message, cs)| {
+            cs.iter().map(move |c| Match {
+                message,
+                field: Field::Body,
+                start: 0,
+                end: 1,
+                category: *c,
+                term: "x".into(),
+                negated: false,
+            })
+        })
+        .collect();
+    Assessment {
+        tier: RiskTier::Low,
+        categories: CategorySet::new(),
+        matches,
+        rule: None,
+        reason: String::new(),
+    }
+}

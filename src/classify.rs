@@ -28,7 +28,7 @@ use crate::ticket::{Author, Ticket};
 /// assert_eq!(a.tier, RiskTier::OdrCritical);
 /// assert!(a.categories.contains(RiskCategory::AToZClaim));
 /// assert_eq!(a.rule.as_deref(), Some("amazon_escalation_words"));
-/// // e.g. `amazon_escalation_words: a_to_z_claim ("A-to-z claim" in message 0 body)`
+/// // e.g. `amazon_escalation_words: a_to_z_claim ("file an A-to-z" in message 0 body)`
 /// assert!(a.reason.starts_with("amazon_escalation_words: a_to_z_claim (\""));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -21,19 +21,51 @@
 )]
 
 mod assessment;
+mod calendar;
 mod classify;
+mod duration;
+mod engine;
 mod lexicon;
 mod matcher;
+mod metrics;
 mod normalize;
+mod odr;
+mod order;
+mod policy;
+mod queue;
 mod risk;
 mod rules;
+mod sla;
 mod ticket;
 
 pub use crate::assessment::{Assessment, Field, Match};
+pub use crate::calendar::{
+    Calendar, CalendarError, CalendarSpec, LocalRangeSpec, Skipped, WeeklyHoursSpec,
+};
 pub use crate::classify::{Classifier, ClassifierBuilder};
+pub use crate::engine::{Engine, Evaluation};
 pub use crate::lexicon::{Lexicon, LexiconError};
 pub use crate::matcher::{BuildError, Scratch, TextMatch};
+pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPONSE_WINDOWS};
 pub use crate::normalize::{normalize, Normalized};
+pub use crate::odr::{
+    ChargebackKind, ClaimStatus, CountingRules, DailyTally, Defect, DefectDetail, DefectId,
+    DefectKind, Forecast, Fulfillment, Ingest, KindCounts, OdrError, OdrPoint, OdrReport,
+    OdrSettings, OdrSettingsBuilder, OdrStatus, OdrTallies, OdrTracker, OdrWindow, Order, OrderId,
+    PerFulfillment, RateInterval, Stars, WindowExit, WindowRange,
+};
+pub use crate::order::{
+    claim_window, ClaimCondition, ClaimRules, ClaimWindow, NoWindow, OrderContext,
+};
+pub use crate::policy::{
+    AutoReplyRule, ComplianceClock, Policy, PolicyError, PolicySpec, TierSpec, TierTargets,
+};
+pub use crate::queue::{QueueItem, QueueOrder, TriageQueue};
 pub use crate::risk::{CategorySet, RiskCategory, RiskTier, UnknownNameError};
 pub use crate::rules::{Facts, Rule, RuleSet};
+pub use crate::sla::{Band, Obligation, ObligationKind, Outcome, SlaError, SlaReport, SlaStatus};
 pub use crate::ticket::{Author, Channel, Marketplace, Message, MessageKind, Ticket};
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

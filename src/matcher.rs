@@ -29,7 +29,7 @@ pub struct TextMatch {
     /// Traditional/Simplified variant: the converted term).
     pub term: Arc<str>,
     /// A negation cue stands at most two words before the term, in the same
-    /// sentence. Never set for claims, chargebacks and legal threats.
+    /// clause (no `.`, `!`, `?`, `;`, `,` or `:` or their CJK forms between). Never set for claims, chargebacks and legal threats.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub negated: bool,
 }
@@ -382,10 +382,27 @@ fn words_at_most(gap: &str, n: usize) -> bool {
     true
 }
 
+/// Punctuation that ends a negation's reach: sentence ends, and clause breaks
+/// (commas, colons) so that an answer particle does not negate the answer:
+/// "No, it never arrived", "没有，还没收到", "No, todavía no ha llegado".
 fn is_sentence_end(c: char) -> bool {
     matches!(
         c,
-        '.' | '!' | '?' | ';' | '。' | '！' | '？' | '；' | '．' | '｡'
+        '.' | '!'
+            | '?'
+            | ';'
+            | ','
+            | ':'
+            | '。'
+            | '！'
+            | '？'
+            | '；'
+            | '．'
+            | '｡'
+            | '，'
+            | '、'
+            | '､'
+            | '：'
     )
 }
 
@@ -519,6 +536,16 @@ mod tests {
                 &[("Damaged", C::Damaged, false)],
             ),
             ("negation_cjk", "没有损坏", &[("损坏", C::Damaged, true)]),
+            (
+                "negation_other_clause",
+                "No, it is damaged",
+                &[("damaged", C::Damaged, false)],
+            ),
+            (
+                "negation_cjk_other_clause",
+                "没有，损坏了",
+                &[("损坏", C::Damaged, false)],
+            ),
             (
                 "negation_cjk_sentence",
                 "没有。损坏",

@@ -2,8 +2,10 @@
 //! risk categories found, system events) to a [`RiskTier`]. Evaluated in order; the
 //! first rule that matches wins.
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::order::ClaimWindow;
 use crate::risk::{CategorySet, RiskCategory, RiskTier};
 use crate::ticket::{Channel, Marketplace, MessageKind};
 
@@ -22,7 +24,14 @@ pub struct Facts<'a> {
     channel: &'a Channel,
     categories: CategorySet,
     events: u16,
+    at: Option<DateTime<Utc>>,
+    claim_window: Option<ClaimWindow>,
+    order_flags: u8,
 }
+
+const DELIVERY_OVERDUE: u8 = 1;
+const DELIVERED_NOT_RECEIVED: u8 = 2;
+const RETURN_WITHOUT_REFUND: u8 = 4;
 
 impl<'a> Facts<'a> {
     /// Facts about a ticket on `channel`, with no categories or events yet.
@@ -31,6 +40,70 @@ impl<'a> Facts<'a> {
             channel,
             categories: CategorySet::new(),
             events: 0,
+            at: None,
+            claim_window: None,
+            order_flags: 0,
+        }
+    }
+
+    /// The instant the facts describe (order conditions are evaluated at it).
+    #[must_use]
+    pub const fn at(mut self, at: DateTime<Utc>) -> Facts<'a> {
+        self.at = Some(at);
+        self
+    }
+
+    /// The buyer's A-to-z claim window, if one is known.
+    #[must_use]
+    pub const fn with_claim_window(mut self, window: Option<ClaimWindow>) -> Facts<'a> {
+        self.claim_window = window;
+        self
+    }
+
+    /// Order facts at [`Facts::at`]: the maximum delivery date has passed with no
+    /// delivery scan; tracking says delivered but the buyer says not received; a
+    /// return was requested but not refunded.
+    #[must_use]
+    pub const fn with_order_flags(
+        mut self,
+        delivery_overdue: bool,
+        delivered_but_not_received: bool,
+        return_without_refund: bool,
+    ) -> Facts<'a> {
+        let mut flags = 0;
+        if delivery_overdue {
+            flags |= DELIVERY_OVERDUE;
+        }
+        if delivered_but_not_received {
+            flags |= DELIVERED_NOT_RECEIVED;
+        }
+        if return_without_refund {
+            flags |= RETURN_WITHOUT_REFUND;
+        }
+        self.order_flags = flags;
+        self
+    }
+
+    /// The claim window, if known.
+    pub const fn claim_window(&self) -> Option<ClaimWindow> {
+        self.claim_window
+    }
+
+    fn claim_window_open(&self) -> bool {
+        match (self.claim_window, self.at) {
+            (Some(w), Some(at)) => w.is_open(at),
+            _ => false,
+        }
+    }
+
+    fn claim_window_opens_within(&self, d: TimeDelta) -> bool {
+        match (self.claim_window, self.at) {
+            (Some(w), Some(at)) => {
+                at.checked_add_signed(d)
+                    .is_some_and(|limit| w.opens_at <= limit)
+                    && w.closes_at.is_none_or(|c| at < c)
+            }
+            _ => false,
         }
     }
 
@@ -100,6 +173,33 @@ pub struct Rule {
     /// Event kinds, any of which must have happened; empty: no constraint.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<MessageKind>,
+    /// Order fact: the A-to-z claim window is open (`true`) or not (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_window_open: Option<bool>,
+    /// Order fact: the claim window is open or opens within this duration.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::duration::option_serde"
+    )]
+    pub claim_window_opens_within: Option<TimeDelta>,
+    /// Order fact: the maximum delivery date has passed with no delivery scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_overdue: Option<bool>,
+    /// Order fact: tracking says delivered, the buyer says not received.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_but_not_received: Option<bool>,
+    /// Order fact: a return was requested and not refunded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_without_refund: Option<bool>,
+    /// The business calendar (a name from the policy) for tickets this rule tiers;
+    /// `None`: the tier's calendar. Ignored by the classifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+}
+
+fn flag(want: Option<bool>, bit: u8) -> bool {
+    want.is_none_or(|w| w == (bit != 0))
 }
 
 fn no_categories(set: &CategorySet) -> bool {
@@ -116,7 +216,27 @@ impl Rule {
             marketplaces: Vec::new(),
             categories: CategorySet::new(),
             events: Vec::new(),
+            claim_window_open: None,
+            claim_window_opens_within: None,
+            delivery_overdue: None,
+            delivered_but_not_received: None,
+            return_without_refund: None,
+            calendar: None,
         }
+    }
+
+    /// Requires the claim window to be open (`true`) or not (`false`).
+    #[must_use]
+    pub fn claim_window_open(mut self, open: bool) -> Rule {
+        self.claim_window_open = Some(open);
+        self
+    }
+
+    /// Requires the claim window to be open or to open within `d`.
+    #[must_use]
+    pub fn claim_window_opens_within(mut self, d: TimeDelta) -> Rule {
+        self.claim_window_opens_within = Some(d);
+        self
     }
 
     /// Restricts the rule to these channel names.
@@ -147,6 +267,13 @@ impl Rule {
         self
     }
 
+    /// Runs tickets this rule tiers on the named calendar.
+    #[must_use]
+    pub fn calendar(mut self, name: impl Into<String>) -> Rule {
+        self.calendar = Some(name.into());
+        self
+    }
+
     /// Whether every condition of the rule holds for `facts`.
     pub fn matches(&self, facts: &Facts<'_>) -> bool {
         let channel = facts.channel();
@@ -157,15 +284,32 @@ impl Rule {
                     .is_some_and(|m| self.marketplaces.contains(&m)))
             && (self.categories.is_empty() || self.categories.intersects(facts.categories()))
             && (self.events.is_empty() || self.events.iter().any(|k| facts.has_event(*k)))
+            && self
+                .claim_window_open
+                .is_none_or(|want| facts.claim_window_open() == want)
+            && self
+                .claim_window_opens_within
+                .is_none_or(|d| facts.claim_window_opens_within(d))
+            && flag(self.delivery_overdue, facts.order_flags & DELIVERY_OVERDUE)
+            && flag(
+                self.delivered_but_not_received,
+                facts.order_flags & DELIVERED_NOT_RECEIVED,
+            )
+            && flag(
+                self.return_without_refund,
+                facts.order_flags & RETURN_WITHOUT_REFUND,
+            )
     }
 }
 
 /// An ordered list of [`Rule`]s with a fallback tier. The first matching rule wins.
 ///
 /// [`RuleSet::default`] is the seed table: on Amazon, claims, chargebacks and legal
-/// threats (or a claim or chargeback event) are `odr_critical`; damage, loss, wrong
-/// items, negative feedback and order status are `odr_high`; any other Amazon message
-/// is `compliance`. On Shopify, refunds, returns and any defect are `loyalty`; the
+/// threats (or a claim or chargeback event), or a ticket waiting while the buyer's
+/// A-to-z claim window is open, are `odr_critical`; a claim window opening within
+/// 12 h (the compliance target), damage, loss, wrong items, negative feedback and
+/// order status are `odr_high`; any other Amazon message is `compliance`.
+/// Rules are sorted most severe first, so the first match is also the highest. On Shopify, refunds, returns and any defect are `loyalty`; the
 /// rest of Shopify and every other channel is `low`.
 ///
 /// ```
@@ -222,6 +366,12 @@ impl Default for RuleSet {
                 Rule::new("amazon_escalation_words", RiskTier::OdrCritical)
                     .channels(["amazon"])
                     .categories(ESCALATIONS),
+                Rule::new("amazon_claim_window_open", RiskTier::OdrCritical)
+                    .channels(["amazon"])
+                    .claim_window_open(true),
+                Rule::new("amazon_claim_window_opens_within_12h", RiskTier::OdrHigh)
+                    .channels(["amazon"])
+                    .claim_window_opens_within(TimeDelta::hours(12)),
                 Rule::new("amazon_defect_or_order_status", RiskTier::OdrHigh)
                     .channels(["amazon"])
                     .categories(DEFECTS),

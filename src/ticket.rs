@@ -6,6 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::order::OrderContext;
 use crate::risk::UnknownNameError;
 
 /// An Amazon marketplace, by its two-letter code (`US`, `DE`, `JP`, ...).
@@ -88,6 +89,36 @@ impl Marketplace {
     /// dates, report dates) are read.
     pub const fn time_zone(self) -> &'static str {
         self.info().1
+    }
+
+    /// [`Marketplace::time_zone`] as a zone, without parsing its name.
+    pub(crate) const fn tz(self) -> chrono_tz::Tz {
+        use chrono_tz::{Africa, America, Asia, Australia, Europe};
+        match self {
+            Marketplace::Us => America::Los_Angeles,
+            Marketplace::Ca => America::Toronto,
+            Marketplace::Mx => America::Mexico_City,
+            Marketplace::Br => America::Sao_Paulo,
+            Marketplace::Uk => Europe::London,
+            Marketplace::Ie => Europe::Dublin,
+            Marketplace::De => Europe::Berlin,
+            Marketplace::Fr => Europe::Paris,
+            Marketplace::It => Europe::Rome,
+            Marketplace::Es => Europe::Madrid,
+            Marketplace::Nl => Europe::Amsterdam,
+            Marketplace::Be => Europe::Brussels,
+            Marketplace::Se => Europe::Stockholm,
+            Marketplace::Pl => Europe::Warsaw,
+            Marketplace::Tr => Europe::Istanbul,
+            Marketplace::Jp => Asia::Tokyo,
+            Marketplace::Au => Australia::Sydney,
+            Marketplace::In => Asia::Kolkata,
+            Marketplace::Sg => Asia::Singapore,
+            Marketplace::Ae => Asia::Dubai,
+            Marketplace::Sa => Asia::Riyadh,
+            Marketplace::Eg => Africa::Cairo,
+            Marketplace::Za => Africa::Johannesburg,
+        }
     }
 
     const fn info(self) -> (&'static str, &'static str) {
@@ -375,12 +406,13 @@ impl FromStr for MessageKind {
 /// use chrono::{TimeZone, Utc};
 /// use odr_guard::{Message, MessageKind};
 ///
-/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).single().ok_or("time")?;
 /// let m = Message::buyer(at, "Where is my parcel?").with_subject("Order 123");
 /// assert_eq!(m.kind, MessageKind::BuyerMessage);
 /// assert_eq!(m.subject.as_deref(), Some("Order 123"));
 /// let claim = Message::event(MessageKind::ClaimFiled, at);
 /// assert!(claim.body.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -445,12 +477,13 @@ impl Message {
 /// use chrono::{TimeZone, Utc};
 /// use odr_guard::{Channel, Marketplace, Message, Ticket};
 ///
-/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).single().ok_or("time")?;
 /// let ticket = Ticket::new("T-1", Channel::amazon(Marketplace::Us))
 ///     .with_order_id("113-1234567-1234567")
 ///     .with_message(Message::buyer(at, "My package never arrived"));
 /// assert_eq!(ticket.messages.len(), 1);
 /// assert_eq!(ticket.first_received_at(), Some(at));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -466,6 +499,9 @@ pub struct Ticket {
     /// The history: messages and events, in time order.
     #[serde(default)]
     pub messages: Vec<Message>,
+    /// What the seller knows about the order, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<OrderContext>,
 }
 
 impl Ticket {
@@ -476,7 +512,15 @@ impl Ticket {
             channel,
             order_id: None,
             messages: Vec::new(),
+            order: None,
         }
+    }
+
+    /// Sets the order facts.
+    #[must_use]
+    pub fn with_order(mut self, order: OrderContext) -> Ticket {
+        self.order = Some(order);
+        self
     }
 
     /// Sets the order id.

@@ -149,7 +149,8 @@ pub(crate) fn parse_term(raw: &str, list: &dyn Fn() -> String) -> Result<TermSpe
 ///   variant that another category lists explicitly is left out).
 /// - Suppressors and negation cues follow the same syntax. A suppressor cancels every
 ///   term hit it overlaps (`return address` cancels `return`); a negation cue at most
-///   two words before a hit, in the same sentence, marks the hit negated, except for
+///   two words before a hit, in the same clause (no sentence end, comma or colon in
+///   between), marks the hit negated, except for
 ///   claims, chargebacks and legal threats.
 /// - A term listed under two categories is an error (a conflict); the same term twice
 ///   in one category is kept once.

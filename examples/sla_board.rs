@@ -1,0 +1,202 @@
+//! A terminal board of the triage queue with coloured SLA countdowns.
+//!
+//! ```text
+//! cargo run --example sla_board -- [--policy FILE] [--now RFC3339] [--no-color] < in.jsonl
+//! ```
+//!
+//! Green: less than half the target used; amber: half or more; red: at risk;
+//! a red background: breached. Beside the SLA countdown: Amazon's own 24 h clock,
+//! the order's state and the countdown to the buyer's A-to-z claim window (`OPEN`
+//! once the buyer can file). Colour is off with `--no-color`, when `NO_COLOR` is
+//! set, or when standard output is not a terminal.
+
+mod common;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use odr_guard::{Band, Engine, Fulfillment, NoWindow, SlaReport, Ticket, TriageQueue};
+
+const USAGE: &str = "usage: sla_board [--policy FILE] [--now RFC3339] [--no-color] < tickets.jsonl";
+
+/// `1h05m`, `3d02h`, `45s`; overdue values get a `-`.
+fn countdown(d: TimeDelta) -> String {
+    let sign = if d < TimeDelta::zero() { "-" } else { "" };
+    let s = d.num_seconds().unsigned_abs();
+    let (days, hours, minutes) = (s / 86_400, s % 86_400 / 3_600, s % 3_600 / 60);
+    if days > 0 {
+        format!("{sign}{days}d{hours:02}h")
+    } else if hours > 0 {
+        format!("{sign}{hours}h{minutes:02}m")
+    } else if minutes > 0 {
+        format!("{sign}{minutes}m")
+    } else {
+        format!("{sign}{s}s")
+    }
+}
+
+fn paint(text: &str, band: Band, color: bool) -> String {
+    if !color {
+        return text.to_owned();
+    }
+    let code = match band {
+        Band::Green => "32",
+        Band::Amber => "33",
+        Band::Red => "1;31",
+        Band::Breached => "1;97;41",
+        _ => "2",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+fn band_label(r: &SlaReport) -> &'static str {
+    match r.band {
+        Band::Green => "green",
+        Band::Amber => "amber",
+        Band::Red => "red",
+        Band::Breached => "BREACHED",
+        _ => "done",
+    }
+}
+
+fn main() -> ExitCode {
+    let opts = match common::parse_options(USAGE) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for flag in &opts.flags {
+        match flag.as_str() {
+            "--no-color" => color = false,
+            other => {
+                eprintln!("unknown argument `{other}`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let engine = Engine::new(opts.policy);
+    let (tickets, mut bad) = common::read_tickets(std::io::stdin().lock());
+    let mut queue = TriageQueue::new();
+    let mut rows = std::collections::HashMap::new();
+    for (line, ticket) in tickets {
+        match engine.evaluate(&ticket, opts.now) {
+            Ok(ev) => {
+                queue.upsert(ticket.id.as_str(), &ev.report);
+                rows.insert(ticket.id.clone(), (ticket, ev));
+            }
+            Err(e) => {
+                eprintln!("line {line}: {e}");
+                bad += 1;
+            }
+        }
+    }
+
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = writeln!(
+        out,
+        "SLA board at {}  ({} tickets)",
+        common::rfc3339(opts.now),
+        queue.len()
+    );
+    let _ = writeln!(
+        out,
+        "{:<12} {:<12} {:<13} {:<9} {:>8} {:>10}  {:<14} {:>8}  {:<8} CATEGORIES",
+        "ID", "CHANNEL", "TIER", "STATUS", "DUE IN", "AMAZON 24H", "ORDER", "CLAIM IN", "BAND"
+    );
+    for item in queue.iter() {
+        let Some((ticket, ev)) = rows.get(&*item.id) else {
+            continue;
+        };
+        let r = &ev.report;
+        let due = r.remaining.map_or_else(|| "-".to_owned(), countdown);
+        let compliance = r.compliance_due_at.map_or_else(
+            || "-".to_owned(),
+            |d| countdown(d.signed_duration_since(opts.now)),
+        );
+        let cats: Vec<&str> = ev
+            .assessment
+            .categories
+            .iter()
+            .map(|c| c.as_str())
+            .collect();
+        let row = format!(
+            "{:<12} {:<12} {:<13} {:<9} {:>8} {:>10}  {:<14} {:>8}  {:<8} {}{}",
+            truncate(&ticket.id, 12),
+            truncate(&ticket.channel.to_string(), 12),
+            r.tier.as_str(),
+            r.status.as_str(),
+            due,
+            compliance,
+            order_status(ticket, opts.now),
+            claim(r, opts.now),
+            band_label(r),
+            cats.join(","),
+            if r.paused { " (paused)" } else { "" },
+        );
+        let _ = writeln!(out, "{}", paint(&row, r.band, color));
+    }
+    let _ = out.flush();
+    if bad > 0 {
+        eprintln!("{bad} bad line(s)");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+/// The order's state at `now`, from the facts the ticket carries.
+fn order_status(ticket: &Ticket, now: DateTime<Utc>) -> String {
+    let Some(o) = &ticket.order else {
+        return "-".to_owned();
+    };
+    let by = |t: Option<DateTime<Utc>>| t.is_some_and(|t| t <= now);
+    let state = if by(o.chargeback_at) {
+        "chargeback"
+    } else if by(o.refunded_at) {
+        "refunded"
+    } else if by(o.return_requested_at) {
+        "return req"
+    } else if by(o.delivered_at) {
+        "delivered"
+    } else if o.max_delivery_date.is_some_and(|d| d < now.date_naive()) {
+        "late"
+    } else {
+        "in transit"
+    };
+    if o.fulfillment == Some(Fulfillment::Amazon) {
+        format!("FBA {state}")
+    } else {
+        state.to_owned()
+    }
+}
+
+/// The A-to-z claim countdown: `OPEN`, time until it opens, or why there is none.
+fn claim(r: &SlaReport, now: DateTime<Utc>) -> String {
+    if r.claim_window_open {
+        return "OPEN".to_owned();
+    }
+    if let Some(w) = r.claim_window {
+        return countdown(w.opens_at.signed_duration_since(now));
+    }
+    match r.no_claim_window {
+        Some(NoWindow::FulfilledByAmazon) => "FBA".to_owned(),
+        Some(NoWindow::ChargebackFiled) => "no (cb)".to_owned(),
+        Some(NoWindow::Refunded) => "no (ref)".to_owned(),
+        Some(NoWindow::Expired) => "expired".to_owned(),
+        Some(_) => "unknown".to_owned(),
+        None => "-".to_owned(),
+    }
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}

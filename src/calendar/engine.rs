@@ -1,0 +1,851 @@
+//! The arithmetic behind [`Calendar`](crate::Calendar): instants as `i128`
+//! nanoseconds since the Unix epoch, local wall-clock times likewise (the local
+//! date-time read as if it were UTC).
+//!
+//! The time line is cut into *pieces*, each of which is either all open, all closed,
+//! or follows the weekly pattern under one fixed UTC offset. Within a pattern piece,
+//! open time is counted with prefix sums over the weekly intervals, so crossing any
+//! number of whole weeks costs the same as crossing one: the cost of `add` and
+//! `between` grows with the number of holidays, closures, openings and offset
+//! changes crossed, never with minutes, days or weeks.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono_tz::{GapInfo, Tz};
+
+use super::spec::Interval;
+
+/// Nanoseconds in a second.
+pub(crate) const NS: i128 = 1_000_000_000;
+const MINUTE: i128 = 60 * NS;
+const DAY: i128 = 86_400 * NS;
+const WEEK: i128 = 7 * DAY;
+/// Local 1970-01-05T00:00, a Monday: where pattern weeks begin.
+const MONDAY: i128 = 4 * DAY;
+
+/// `a / b` rounded down; `b > 0`. Uses 64-bit division when it can.
+fn div_floor(a: i128, b: i128) -> i128 {
+    match (i64::try_from(a), i64::try_from(b)) {
+        (Ok(a), Ok(b)) => i128::from(a.div_euclid(b)),
+        _ => a.div_euclid(b),
+    }
+}
+
+/// An instant as nanoseconds since the epoch (leap-second nanos clamped).
+pub(crate) fn instant_ns(t: DateTime<Utc>) -> i128 {
+    i128::from(t.timestamp()) * NS + i128::from(t.timestamp_subsec_nanos().min(999_999_999))
+}
+
+/// Nanoseconds since the epoch as an instant, if chrono can represent it.
+pub(crate) fn ns_instant(ns: i128) -> Option<DateTime<Utc>> {
+    let (secs, nanos) = split_ns(ns)?;
+    DateTime::from_timestamp(secs, nanos)
+}
+
+/// Nanoseconds as whole seconds (rounded down) and the nanoseconds left over.
+pub(crate) fn split_ns(ns: i128) -> Option<(i64, u32)> {
+    let secs = div_floor(ns, NS);
+    Some((
+        i64::try_from(secs).ok()?,
+        u32::try_from(ns - secs * NS).ok()?,
+    ))
+}
+
+/// A local date-time as local nanoseconds.
+fn local_ns(t: NaiveDateTime) -> i128 {
+    instant_ns(t.and_utc())
+}
+
+/// One past the last instant chrono can represent.
+pub(crate) fn max_ns() -> i128 {
+    instant_ns(DateTime::<Utc>::MAX_UTC) + 1
+}
+
+/// The weekly open intervals, as nanoseconds from Monday 00:00, sorted, disjoint,
+/// with prefix sums of open time.
+#[derive(Debug, Clone, Default)]
+struct Pattern {
+    pieces: Vec<(i128, i128)>,
+    /// `cum[i]`: open time in the week before `pieces[i]`; one longer than `pieces`.
+    cum: Vec<i128>,
+    total: i128,
+}
+
+impl Pattern {
+    /// `days[0]` is Monday. Intervals are validated (sorted or not, disjoint).
+    fn new(days: &[Vec<Interval>; 7]) -> Pattern {
+        let mut raw = Vec::new();
+        for (d, intervals) in (0i128..).zip(days.iter()) {
+            for i in intervals {
+                let start = d * DAY + i128::from(i.start) * MINUTE;
+                let end = d * DAY + i128::from(i.end) * MINUTE;
+                if end > WEEK {
+                    raw.push((start, WEEK));
+                    raw.push((0, end - WEEK));
+                } else {
+                    raw.push((start, end));
+                }
+            }
+        }
+        raw.sort_unstable();
+        let mut pieces: Vec<(i128, i128)> = Vec::with_capacity(raw.len());
+        for (s, e) in raw {
+            match pieces.last_mut() {
+                Some(last) if last.1 >= s => last.1 = last.1.max(e),
+                _ => pieces.push((s, e)),
+            }
+        }
+        let mut cum = Vec::with_capacity(pieces.len() + 1);
+        let mut total = 0;
+        cum.push(0);
+        for (s, e) in &pieces {
+            total += e - s;
+            cum.push(total);
+        }
+        Pattern { pieces, cum, total }
+    }
+
+    /// Week number and position in the week of local time `l`.
+    fn split(l: i128) -> (i128, i128) {
+        let w = div_floor(l - MONDAY, WEEK);
+        (w, l - MONDAY - w * WEEK)
+    }
+
+    /// Open time from the start of its week up to position `p` in `[0, WEEK]`.
+    fn cum_at(&self, p: i128) -> i128 {
+        let i = self.pieces.partition_point(|x| x.1 <= p);
+        let before = self.cum.get(i).copied().unwrap_or(self.total);
+        match self.pieces.get(i) {
+            Some(x) if x.0 < p => before + (p - x.0),
+            _ => before,
+        }
+    }
+
+    /// A running count of open time: `f(b) - f(a)` is the open time in `[a, b)`.
+    fn f(&self, l: i128) -> i128 {
+        let (w, p) = Pattern::split(l);
+        w * self.total + self.cum_at(p)
+    }
+
+    /// The smallest local time `l` with `f(l) == target`; `total > 0`.
+    fn inverse(&self, target: i128) -> i128 {
+        let k = div_floor(target - 1, self.total);
+        let r = target - k * self.total;
+        // The piece where the count reaches `r` (`0 < r <= total`).
+        let i = self
+            .cum
+            .get(1..)
+            .map_or(0, |ends| ends.partition_point(|c| *c < r));
+        let (start, before) = match (self.pieces.get(i), self.cum.get(i)) {
+            (Some(x), Some(c)) => (x.0, *c),
+            _ => (0, 0), // unreachable for total > 0
+        };
+        MONDAY + k * WEEK + start + (r - before)
+    }
+
+    fn contains(&self, l: i128) -> bool {
+        let (_, p) = Pattern::split(l);
+        let i = self.pieces.partition_point(|x| x.1 <= p);
+        self.pieces.get(i).is_some_and(|x| x.0 <= p)
+    }
+
+    /// The first local time `>= l` inside the pattern.
+    fn next_open(&self, l: i128) -> Option<i128> {
+        let (w, p) = Pattern::split(l);
+        let base = MONDAY + w * WEEK;
+        let i = self.pieces.partition_point(|x| x.1 <= p);
+        match self.pieces.get(i) {
+            Some(x) => Some(base + x.0.max(p)),
+            None => self.pieces.first().map(|x| base + WEEK + x.0),
+        }
+    }
+}
+
+/// The weekly pattern minus the intervals cancelled by holidays, in local time.
+///
+/// `g(b) - g(a)` is its open time in `[a, b)`: the pattern's count minus a prefix
+/// sum over the cancelled intervals, so holidays cost a binary search, not a walk.
+#[derive(Debug, Clone, Default)]
+struct Weekly {
+    pattern: Pattern,
+    /// Local spans of weekly intervals cancelled by holidays, sorted, disjoint.
+    removed: Vec<(i128, i128)>,
+    /// `removed_cum[k]`: pattern open time inside `removed[..k]`; one longer.
+    removed_cum: Vec<i128>,
+}
+
+impl Weekly {
+    fn new(pattern: Pattern, mut removed: Vec<(i128, i128)>) -> Weekly {
+        removed.sort_unstable();
+        let mut removed_cum = Vec::with_capacity(removed.len() + 1);
+        let mut sum = 0;
+        removed_cum.push(0);
+        for (s, e) in &removed {
+            sum += pattern.f(*e) - pattern.f(*s);
+            removed_cum.push(sum);
+        }
+        Weekly {
+            pattern,
+            removed,
+            removed_cum,
+        }
+    }
+
+    /// Cancelled open time before `l`.
+    fn r(&self, l: i128) -> i128 {
+        let k = self.removed.partition_point(|r| r.1 <= l);
+        let before = self.removed_cum.get(k).copied().unwrap_or(0);
+        match self.removed.get(k) {
+            Some(&(rs, _)) if rs < l => before + self.pattern.f(l) - self.pattern.f(rs),
+            _ => before,
+        }
+    }
+
+    /// A running count of open time (weekly hours minus holidays).
+    fn g(&self, l: i128) -> i128 {
+        self.pattern.f(l) - self.r(l)
+    }
+
+    /// The smallest local time `l` with `g(l) == target`, given `g(from) < target`
+    /// and a pattern that is not empty.
+    fn inverse(&self, target: i128, from: i128) -> i128 {
+        // Find the first cancelled span at or after the answer: `g` is flat across
+        // cancelled spans, so the answer lies in the gap before it, where
+        // `g = f - removed_cum[k]`.
+        let k0 = self.removed.partition_point(|r| r.1 <= from);
+        let tail = self.removed.get(k0..).unwrap_or_default();
+        let cums = self.removed_cum.get(k0..).unwrap_or_default();
+        let (mut lo, mut hi) = (0, tail.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let reached = match (tail.get(mid), cums.get(mid)) {
+                (Some(r), Some(c)) => self.pattern.f(r.0) - c >= target,
+                _ => true,
+            };
+            if reached {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        let cum = self.removed_cum.get(k0 + lo).copied().unwrap_or(0);
+        self.pattern.inverse(target + cum)
+    }
+
+    fn contains(&self, l: i128) -> bool {
+        if !self.pattern.contains(l) {
+            return false;
+        }
+        let k = self.removed.partition_point(|r| r.1 <= l);
+        self.removed.get(k).is_none_or(|r| r.0 > l)
+    }
+
+    /// The first local time `>= l` that is open.
+    fn next_open(&self, l: i128) -> Option<i128> {
+        let mut c = self.pattern.next_open(l)?;
+        let mut k = self.removed.partition_point(|r| r.1 <= c);
+        while let Some(&(rs, re)) = self.removed.get(k) {
+            if rs > c {
+                break;
+            }
+            c = self.pattern.next_open(re)?;
+            k += 1;
+            while self.removed.get(k).is_some_and(|r| r.1 <= c) {
+                k += 1;
+            }
+        }
+        Some(c)
+    }
+}
+
+/// A change of UTC offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Transition {
+    /// The first instant with the new offset.
+    at: i128,
+    /// Offset before, nanoseconds.
+    before: i128,
+    /// Offset after, nanoseconds.
+    after: i128,
+}
+
+/// The UTC offsets of a zone as a table of transitions.
+///
+/// `chrono-tz` does not expose its transition table, so it is recovered once per
+/// calendar by sampling the offset every [`Zone::STEP`] seconds over the years that
+/// hold transitions and bisecting each change to the second. This finds every
+/// transition because in the bundled tz database (chrono-tz 0.10.4, checked when
+/// this was written) any two offset changes of one zone are at least 601 200 s
+/// (6.96 days) apart, there are none before 1844 and none after 2099; the tests
+/// check the ends of the range for every zone.
+#[derive(Debug, Clone, Default)]
+struct Zone {
+    first: i128,
+    transitions: Vec<Transition>,
+}
+
+impl Zone {
+    const FROM: i64 = -4_102_444_800; // 1840-01-01T00:00:00Z
+    const TO: i64 = 4_133_980_800; // 2101-01-01T00:00:00Z
+    const STEP: i64 = 600_000;
+
+    fn offset_at(tz: Tz, secs: i64) -> i128 {
+        let utc = DateTime::from_timestamp(secs, 0).unwrap_or_default();
+        i128::from(
+            tz.offset_from_utc_datetime(&utc.naive_utc())
+                .fix()
+                .local_minus_utc(),
+        ) * NS
+    }
+
+    fn new(tz: Tz) -> Zone {
+        let first = Zone::offset_at(tz, Zone::FROM);
+        let mut transitions = Vec::new();
+        let (mut at, mut offset) = (Zone::FROM, first);
+        while at < Zone::TO {
+            let next = at + Zone::STEP;
+            let o = Zone::offset_at(tz, next);
+            if o != offset {
+                let (mut lo, mut hi) = (at, next);
+                while hi - lo > 1 {
+                    let mid = lo + (hi - lo) / 2;
+                    if Zone::offset_at(tz, mid) == offset {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                transitions.push(Transition {
+                    at: i128::from(hi) * NS,
+                    before: offset,
+                    after: o,
+                });
+                offset = o;
+            }
+            at = next;
+        }
+        Zone { first, transitions }
+    }
+
+    /// The index of the first transition after `u`.
+    fn index(&self, u: i128) -> usize {
+        self.transitions.partition_point(|t| t.at <= u)
+    }
+}
+
+/// A zone's offset changes as a table in whole seconds, for fast local-to-UTC
+/// conversion of many dates in one zone (claim windows read marketplace dates at
+/// the end of the day). Building one costs about as much as building a calendar;
+/// share it.
+#[derive(Debug, Clone)]
+pub(crate) struct ZoneTable {
+    tz: Tz,
+    /// The offset before the first transition, seconds.
+    first: i64,
+    /// `(at, before, after)`: the first instant with the new offset (Unix
+    /// seconds) and the offsets before and after it (seconds).
+    transitions: Vec<(i64, i64, i64)>,
+}
+
+impl ZoneTable {
+    /// 26 hours. No UTC offset exceeds 14 hours and a zone's transitions are days
+    /// apart, so within `MAX_SHIFT` of a local time at most one transition matters.
+    const MAX_SHIFT: i64 = 26 * 3_600;
+
+    pub(crate) fn new(tz: Tz) -> ZoneTable {
+        let zone = Zone::new(tz);
+        let secs = |ns: i128| i64::try_from(div_floor(ns, NS)).unwrap_or_default();
+        ZoneTable {
+            tz,
+            first: secs(zone.first),
+            transitions: zone
+                .transitions
+                .iter()
+                .map(|t| (secs(t.at), secs(t.before), secs(t.after)))
+                .collect(),
+        }
+    }
+
+    /// As [`resolve`]: an ambiguous local time means its earlier instant, a time in
+    /// a gap the instant the gap ends.
+    pub(crate) fn resolve(&self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        let wall = local.and_utc();
+        let l = wall.timestamp();
+        if !(Zone::FROM..Zone::TO).contains(&l) {
+            // Outside the table's years, defer to chrono-tz itself.
+            return resolve(self.tz, local).and_then(ns_instant);
+        }
+        let ts = &self.transitions;
+        let from = ts.partition_point(|t| t.0 <= l - Self::MAX_SHIFT);
+        let near = ts.get(from).filter(|t| t.0 < l + Self::MAX_SHIFT);
+        let (u, nanos) = match near {
+            None => {
+                let offset = from
+                    .checked_sub(1)
+                    .and_then(|i| ts.get(i))
+                    .map_or(self.first, |t| t.2);
+                (l - offset, wall.timestamp_subsec_nanos())
+            }
+            // Before the change, or a fold's first pass.
+            Some(&(at, before, _)) if l < at + before => {
+                (l - before, wall.timestamp_subsec_nanos())
+            }
+            Some(&(at, _, after)) if l >= at + after => (l - after, wall.timestamp_subsec_nanos()),
+            // In the gap: the instant the gap ends.
+            Some(&(at, _, _)) => (at, 0),
+        };
+        DateTime::from_timestamp(u, nanos)
+    }
+}
+
+/// Resolves a local date-time to an instant: an ambiguous time (in a fall-back
+/// fold) means its earlier instant; a time in a spring-forward gap means the
+/// instant the gap ends. `None` only near the limits of chrono's range.
+pub(crate) fn resolve(tz: Tz, local: NaiveDateTime) -> Option<i128> {
+    match tz.from_local_datetime(&local) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+            Some(instant_ns(t.with_timezone(&Utc)))
+        }
+        chrono::LocalResult::None => GapInfo::new(&local, &tz)
+            .and_then(|gap| gap.end)
+            .map(|t| instant_ns(t.with_timezone(&Utc))),
+    }
+}
+
+/// A span of the time line that is open, closed, or follows the weekly hours
+/// (minus holidays).
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Const(bool),
+    /// Weekly hours minus holidays under this UTC offset (nanoseconds).
+    Pattern(i128),
+}
+
+/// `[start, end)` in UTC nanoseconds.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    start: i128,
+    end: i128,
+    kind: Kind,
+}
+
+/// Why a computation stopped without an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// No open time at or after this instant.
+    NeverOpens(i128),
+    /// The answer is past chrono's last instant.
+    OutOfRange,
+}
+
+/// The checked, precomputed form of a calendar.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Engine {
+    weekly: Weekly,
+    zone: Zone,
+    /// UTC spans that are all open (openings) or all closed (closures), sorted,
+    /// disjoint, non-empty.
+    overrides: Vec<(i128, i128, bool)>,
+    /// The end of the last open override (openings minus closures).
+    last_open_end: Option<i128>,
+    /// Each holiday with the UTC span of its local day, sorted by date.
+    holiday_days: Vec<(NaiveDate, i128, i128)>,
+    /// The UTC span of each closure as given (possibly empty), sorted by start.
+    closures: Vec<(i128, i128)>,
+    max: i128,
+}
+
+/// What [`Engine::new`] needs: the parsed spec.
+pub(crate) struct Parts<'a> {
+    pub(crate) tz: Tz,
+    /// Monday first.
+    pub(crate) days: &'a [Vec<Interval>; 7],
+    /// Sorted, deduplicated.
+    pub(crate) holidays: &'a [NaiveDate],
+    /// UTC spans, resolved.
+    pub(crate) closures: Vec<(i128, i128)>,
+    /// UTC spans, resolved.
+    pub(crate) openings: Vec<(i128, i128)>,
+    /// Each holiday's local day as a UTC span.
+    pub(crate) holiday_days: Vec<(NaiveDate, i128, i128)>,
+}
+
+/// Sorts and merges spans, dropping empty ones.
+fn union(mut spans: Vec<(i128, i128)>) -> Vec<(i128, i128)> {
+    spans.retain(|s| s.0 < s.1);
+    spans.sort_unstable();
+    let mut out: Vec<(i128, i128)> = Vec::with_capacity(spans.len());
+    for (s, e) in spans {
+        match out.last_mut() {
+            Some(last) if last.1 >= s => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// `a` minus `b`; both sorted and disjoint.
+fn subtract(a: &[(i128, i128)], b: &[(i128, i128)]) -> Vec<(i128, i128)> {
+    let mut out = Vec::new();
+    for &(s, e) in a {
+        let mut s = s;
+        for &(bs, be) in b.iter().skip(b.partition_point(|x| x.1 <= s)) {
+            if bs >= e {
+                break;
+            }
+            if bs > s {
+                out.push((s, bs));
+            }
+            s = s.max(be);
+            if s >= e {
+                break;
+            }
+        }
+        if s < e {
+            out.push((s, e));
+        }
+    }
+    out
+}
+
+impl Engine {
+    /// A 24/7 engine needs no zone or tables: callers short-circuit.
+    pub(crate) fn always_open() -> Engine {
+        Engine {
+            max: max_ns(),
+            ..Engine::default()
+        }
+    }
+
+    pub(crate) fn new(parts: Parts<'_>) -> Engine {
+        let pattern = Pattern::new(parts.days);
+        let zone = Zone::new(parts.tz);
+        let mut removed = Vec::new();
+        for h in parts.holidays {
+            let midnight = local_ns(h.and_time(NaiveTime::MIN));
+            let wd = h.weekday_index();
+            for i in parts.days.get(wd).into_iter().flatten() {
+                removed.push((
+                    midnight + i128::from(i.start) * MINUTE,
+                    midnight + i128::from(i.end) * MINUTE,
+                ));
+            }
+        }
+        let weekly = Weekly::new(pattern, removed);
+        let closed = union(parts.closures.clone());
+        let open = subtract(&union(parts.openings), &closed);
+        let last_open_end = open.last().map(|o| o.1);
+        let mut overrides: Vec<(i128, i128, bool)> = open
+            .into_iter()
+            .map(|(s, e)| (s, e, true))
+            .chain(closed.into_iter().map(|(s, e)| (s, e, false)))
+            .collect();
+        overrides.sort_unstable();
+        let mut closures = parts.closures;
+        closures.sort_unstable();
+        Engine {
+            weekly,
+            zone,
+            overrides,
+            last_open_end,
+            holiday_days: parts.holiday_days,
+            closures,
+            max: max_ns(),
+        }
+    }
+
+    /// Whether the calendar has any open time at all.
+    pub(crate) fn has_open_time(&self) -> bool {
+        self.weekly.pattern.total > 0 || self.last_open_end.is_some()
+    }
+
+    /// The piece of the time line that starts at `cur` (`cur < max`).
+    fn piece_at(&self, cur: i128) -> Piece {
+        let mut end = self.max;
+        let i = self.overrides.partition_point(|o| o.1 <= cur);
+        if let Some(&(s, e, open)) = self.overrides.get(i) {
+            if s <= cur {
+                return Piece {
+                    start: cur,
+                    end: e,
+                    kind: Kind::Const(open),
+                };
+            }
+            end = end.min(s);
+        }
+        let j = self.zone.index(cur);
+        if let Some(t) = self.zone.transitions.get(j) {
+            end = end.min(t.at);
+        }
+        let offset = match j.checked_sub(1).and_then(|p| self.zone.transitions.get(p)) {
+            Some(t) => {
+                let fold = t.before - t.after;
+                if fold > 0 && cur < t.at + fold {
+                    // The second pass through a repeated local hour: open iff a
+                    // weekly interval runs from before the fold to its end or later.
+                    let fold_end_local = t.at + t.before;
+                    return Piece {
+                        start: cur,
+                        end: end.min(t.at + fold),
+                        kind: Kind::Const(self.weekly.contains(fold_end_local - 1)),
+                    };
+                }
+                t.after
+            }
+            None => self.zone.first,
+        };
+        Piece {
+            start: cur,
+            end,
+            kind: Kind::Pattern(offset),
+        }
+    }
+
+    /// Whether nothing is open at or after `cur`.
+    fn closed_for_good(&self, cur: i128) -> bool {
+        self.weekly.pattern.total == 0 && self.last_open_end.is_none_or(|e| e <= cur)
+    }
+
+    pub(crate) fn is_open(&self, u: i128) -> bool {
+        if u >= self.max {
+            return false;
+        }
+        let p = self.piece_at(u);
+        match p.kind {
+            Kind::Const(open) => open,
+            Kind::Pattern(offset) => self.weekly.contains(u + offset),
+        }
+    }
+
+    /// The instant when `rem` (> 0) of open time has elapsed after `start`.
+    pub(crate) fn add(&self, start: i128, rem: i128) -> Result<i128, Stop> {
+        let mut cur = start;
+        let mut rem = rem;
+        loop {
+            if cur >= self.max {
+                return Err(Stop::OutOfRange);
+            }
+            if self.closed_for_good(cur) {
+                return Err(Stop::NeverOpens(cur));
+            }
+            let p = self.piece_at(cur);
+            match p.kind {
+                Kind::Const(true) => {
+                    if p.end - p.start >= rem {
+                        return Ok(p.start + rem);
+                    }
+                    rem -= p.end - p.start;
+                }
+                Kind::Const(false) => {}
+                Kind::Pattern(offset) => {
+                    let a = p.start + offset;
+                    let ga = self.weekly.g(a);
+                    let got = self.weekly.g(p.end + offset) - ga;
+                    if got >= rem {
+                        return Ok(self.weekly.inverse(ga + rem, a) - offset);
+                    }
+                    rem -= got;
+                }
+            }
+            cur = p.end;
+        }
+    }
+
+    /// Open time in `[from, to)`, `from <= to`.
+    pub(crate) fn between(&self, from: i128, to: i128) -> i128 {
+        let to = to.min(self.max);
+        let mut cur = from;
+        let mut sum = 0;
+        while cur < to {
+            if self.closed_for_good(cur) {
+                break;
+            }
+            let p = self.piece_at(cur);
+            let end = p.end.min(to);
+            sum += match p.kind {
+                Kind::Const(true) => end - p.start,
+                Kind::Const(false) => 0,
+                Kind::Pattern(offset) => {
+                    self.weekly.g(end + offset) - self.weekly.g(p.start + offset)
+                }
+            };
+            cur = end;
+        }
+        sum
+    }
+
+    /// The first open instant `>= at`.
+    pub(crate) fn next_open(&self, at: i128) -> Result<i128, Stop> {
+        let mut cur = at;
+        loop {
+            if cur >= self.max {
+                return Err(Stop::OutOfRange);
+            }
+            if self.closed_for_good(cur) {
+                return Err(Stop::NeverOpens(cur));
+            }
+            let p = self.piece_at(cur);
+            match p.kind {
+                Kind::Const(true) => return Ok(cur),
+                Kind::Const(false) => {}
+                Kind::Pattern(offset) => {
+                    if let Some(l) = self.weekly.next_open(cur + offset) {
+                        if l - offset < p.end {
+                            return Ok(l - offset);
+                        }
+                    }
+                }
+            }
+            cur = p.end;
+        }
+    }
+
+    /// Holidays whose local day overlaps `[from, to)`.
+    pub(crate) fn holidays_in(&self, from: i128, to: i128) -> Vec<NaiveDate> {
+        let i = self.holiday_days.partition_point(|h| h.2 <= from);
+        self.holiday_days
+            .iter()
+            .skip(i)
+            .take_while(|h| h.1 < to)
+            .filter(|h| h.1 < h.2)
+            .map(|h| h.0)
+            .collect()
+    }
+
+    /// How many closures overlap `[from, to)`.
+    pub(crate) fn closures_in(&self, from: i128, to: i128) -> usize {
+        self.closures
+            .iter()
+            .take_while(|c| c.0 < to)
+            .filter(|c| c.0 < c.1 && c.1 > from)
+            .count()
+    }
+}
+
+/// The local day of `date` as a UTC span.
+pub(crate) fn day_span(tz: Tz, date: NaiveDate) -> Option<(i128, i128)> {
+    let next = date.succ_opt()?;
+    Some((
+        resolve(tz, date.and_time(NaiveTime::MIN))?,
+        resolve(tz, next.and_time(NaiveTime::MIN))?,
+    ))
+}
+
+/// Monday-first weekday index of a date.
+trait WeekdayIndex {
+    fn weekday_index(&self) -> usize;
+}
+
+impl WeekdayIndex for NaiveDate {
+    fn weekday_index(&self) -> usize {
+        use chrono::Datelike;
+        self.weekday().num_days_from_monday() as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zone_table_covers_every_transition_range() {
+        // Every zone keeps one offset before the sampled range and after it, so
+        // the table (which assumes so) is complete at both ends.
+        let early = DateTime::parse_from_rfc3339("1000-01-01T00:00:00Z")
+            .unwrap()
+            .timestamp();
+        let late = DateTime::parse_from_rfc3339("3000-01-01T00:00:00Z")
+            .unwrap()
+            .timestamp();
+        for tz in chrono_tz::TZ_VARIANTS {
+            assert_eq!(
+                Zone::offset_at(tz, early),
+                Zone::offset_at(tz, Zone::FROM),
+                "{tz}"
+            );
+            assert_eq!(
+                Zone::offset_at(tz, late),
+                Zone::offset_at(tz, Zone::TO),
+                "{tz}"
+            );
+        }
+    }
+
+    #[test]
+    fn zone_table_matches_an_hourly_scan() {
+        // Zones with short DST periods and odd rules; hourly over 1995-2030.
+        let from = 788_918_400; // 1995-01-01
+        let to = 1_893_456_000; // 2030-01-01
+        for tz in [
+            chrono_tz::Africa::Casablanca,
+            chrono_tz::America::Sao_Paulo,
+            chrono_tz::Asia::Gaza,
+            chrono_tz::Australia::Lord_Howe,
+            chrono_tz::Europe::Berlin,
+            chrono_tz::America::New_York,
+        ] {
+            let zone = Zone::new(tz);
+            let mut found = Vec::new();
+            let mut prev = Zone::offset_at(tz, from);
+            let mut at = from;
+            while at < to {
+                let o = Zone::offset_at(tz, at + 3600);
+                if o != prev {
+                    found.push((at + 3600) / 3600);
+                    prev = o;
+                }
+                at += 3600;
+            }
+            let table: Vec<i64> = zone
+                .transitions
+                .iter()
+                .map(|t| i64::try_from(t.at / NS).unwrap())
+                .filter(|s| *s > from && *s <= to)
+                .map(|s| (s + 3599) / 3600)
+                .collect();
+            assert_eq!(table, found, "{tz}");
+            assert!(!found.is_empty(), "{tz}");
+        }
+    }
+
+    #[test]
+    fn pattern_counts_and_inverts() {
+        let iv = |s: u32, e: u32| Interval { start: s, end: e };
+        // Mon 09:00-17:00, Sun 22:00-06:00 (spills into Monday).
+        let mut days: [Vec<Interval>; 7] = Default::default();
+        days[0] = vec![iv(540, 1020)];
+        days[6] = vec![iv(1320, 1800)];
+        let p = Pattern::new(&days);
+        assert_eq!(p.total, 16 * 60 * MINUTE);
+        let mon = MONDAY + 10 * WEEK;
+        assert_eq!(p.f(mon + 9 * 60 * MINUTE) - p.f(mon), 6 * 60 * MINUTE);
+        assert!(p.contains(mon + 5 * 60 * MINUTE));
+        assert!(!p.contains(mon + 6 * 60 * MINUTE));
+        assert_eq!(p.inverse(p.f(mon) + 6 * 60 * MINUTE), mon + 6 * 60 * MINUTE);
+        assert_eq!(
+            p.inverse(p.f(mon) + 7 * 60 * MINUTE),
+            mon + 10 * 60 * MINUTE
+        );
+        assert_eq!(
+            p.next_open(mon + 7 * 60 * MINUTE),
+            Some(mon + 9 * 60 * MINUTE)
+        );
+        assert_eq!(
+            p.next_open(mon + 18 * 60 * MINUTE),
+            Some(mon + 6 * DAY + 22 * 60 * MINUTE)
+        );
+    }
+
+    #[test]
+    fn union_and_subtract() {
+        assert_eq!(
+            union(vec![(5, 9), (1, 3), (2, 4), (7, 7)]),
+            vec![(1, 4), (5, 9)]
+        );
+        assert_eq!(
+            subtract(&[(0, 10), (20, 30)], &[(2, 3), (8, 22)]),
+            vec![(0, 2), (3, 8), (22, 30)]
+        );
+        assert_eq!(subtract(&[(0, 10)], &[]), vec![(0, 10)]);
+        assert_eq!(subtract(&[(0, 10)], &[(0, 10)]), Vec::<(i128, i128)>::new());
+    }
+}

@@ -1,0 +1,634 @@
+//! Order context and the A-to-z claim window: when can this buyer file a claim?
+//!
+//! Amazon.com help page 200783670 ("About A-to-z Guarantee") says a buyer may request
+//! an A-to-z Guarantee refund when:
+//! - the package has not arrived and three days have passed since the **maximum
+//!   estimated delivery date**, or tracking shows it delivered, whichever is sooner;
+//! - the item was not as expected (damaged, defective, wrong) and a return was
+//!   requested;
+//! - the item was returned and the seller has not refunded;
+//! - in every case after first contacting the seller and waiting 48 hours; claims can
+//!   be filed up to 90 days after the maximum estimated delivery date; a buyer who
+//!   filed a chargeback cannot also claim.
+//!
+//! The crate stays pure: callers supply the order facts. Every rule lives in
+//! [`ClaimRules`], one place, with these defaults.
+//!
+//! # Dates and instants
+//! Order dates are marketplace dates. A date `D` becomes an instant at the **end of
+//! `D`** in the marketplace's time zone ([`Marketplace::time_zone`]; UTC when the
+//! marketplace is unknown): "three days after the maximum estimated delivery date"
+//! is the end of `D + 3`, "90 days after" the end of `D + 90`.
+
+use std::fmt;
+
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::odr::Fulfillment;
+use crate::risk::{CategorySet, RiskCategory};
+use crate::ticket::Marketplace;
+
+/// What the seller knows about the order behind a ticket. Every field is optional.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use odr_guard::{Fulfillment, OrderContext};
+///
+/// let order = OrderContext::new()
+///     .fulfillment(Fulfillment::Merchant)
+///     .max_delivery_date(NaiveDate::from_ymd_opt(2026, 11, 3).ok_or("date")?);
+/// assert_eq!(order.fulfillment, Some(Fulfillment::Merchant));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OrderContext {
+    /// The order date (marketplace date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_date: Option<NaiveDate>,
+    /// Who ships it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fulfillment: Option<Fulfillment>,
+    /// The maximum estimated delivery date shown to the buyer (marketplace date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_delivery_date: Option<NaiveDate>,
+    /// When tracking showed the parcel delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// When the buyer requested a return.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_requested_at: Option<DateTime<Utc>>,
+    /// When the seller refunded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refunded_at: Option<DateTime<Utc>>,
+    /// When the buyer filed a chargeback with the bank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chargeback_at: Option<DateTime<Utc>>,
+}
+
+impl OrderContext {
+    /// No facts known.
+    pub fn new() -> OrderContext {
+        OrderContext::default()
+    }
+
+    /// Sets the order date.
+    #[must_use]
+    pub fn order_date(mut self, d: NaiveDate) -> Self {
+        self.order_date = Some(d);
+        self
+    }
+
+    /// Sets who ships the order.
+    #[must_use]
+    pub fn fulfillment(mut self, f: Fulfillment) -> Self {
+        self.fulfillment = Some(f);
+        self
+    }
+
+    /// Sets the maximum estimated delivery date.
+    #[must_use]
+    pub fn max_delivery_date(mut self, d: NaiveDate) -> Self {
+        self.max_delivery_date = Some(d);
+        self
+    }
+
+    /// Sets when tracking showed the parcel delivered.
+    #[must_use]
+    pub fn delivered_at(mut self, t: DateTime<Utc>) -> Self {
+        self.delivered_at = Some(t);
+        self
+    }
+
+    /// Sets when the buyer requested a return.
+    #[must_use]
+    pub fn return_requested_at(mut self, t: DateTime<Utc>) -> Self {
+        self.return_requested_at = Some(t);
+        self
+    }
+
+    /// Sets when the seller refunded.
+    #[must_use]
+    pub fn refunded_at(mut self, t: DateTime<Utc>) -> Self {
+        self.refunded_at = Some(t);
+        self
+    }
+
+    /// Sets when the buyer filed a chargeback.
+    #[must_use]
+    pub fn chargeback_at(mut self, t: DateTime<Utc>) -> Self {
+        self.chargeback_at = Some(t);
+        self
+    }
+}
+
+/// Which published condition opens the claim window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ClaimCondition {
+    /// Not received: three days past the maximum estimated delivery date.
+    NotReceived,
+    /// Tracking shows the parcel delivered, but the buyer says it never arrived.
+    DeliveredNotReceived,
+    /// Not as expected (damaged, defective, wrong item) and a return was requested.
+    NotAsExpected,
+    /// Returned (a return was requested) and not refunded.
+    ReturnedNotRefunded,
+}
+
+/// When an A-to-z claim becomes possible for the buyer's problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ClaimWindow {
+    /// The condition that opens it.
+    pub condition: ClaimCondition,
+    /// When the buyer can file (the 48-hour contact rule included).
+    pub opens_at: DateTime<Utc>,
+    /// When it closes (90 days after the maximum estimated delivery date), if known.
+    pub closes_at: Option<DateTime<Utc>>,
+}
+
+impl ClaimWindow {
+    /// Whether the window is open at `at`.
+    pub fn is_open(&self, at: DateTime<Utc>) -> bool {
+        at >= self.opens_at && self.closes_at.is_none_or(|c| at < c)
+    }
+}
+
+/// Why no claim window can be given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NoWindow {
+    /// Fulfilled by Amazon: Amazon handles delivery and its claims.
+    FulfilledByAmazon,
+    /// The buyer filed a chargeback and so cannot also claim.
+    ChargebackFiled,
+    /// The seller already refunded.
+    Refunded,
+    /// The buyer's words name no problem a claim covers.
+    NoClaimableProblem,
+    /// Not received, but neither the maximum delivery date nor delivery is known.
+    UnknownDeliveryDate,
+    /// Not as expected, but no return was requested yet.
+    NoReturnRequested,
+    /// The 90 days after the maximum estimated delivery date have passed.
+    Expired,
+}
+
+impl fmt::Display for NoWindow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NoWindow::FulfilledByAmazon => "fulfilled by Amazon: Amazon handles delivery claims",
+            NoWindow::ChargebackFiled => "a chargeback was filed: the buyer cannot also claim",
+            NoWindow::Refunded => "the order was refunded",
+            NoWindow::NoClaimableProblem => "no problem a claim covers was mentioned",
+            NoWindow::UnknownDeliveryDate => {
+                "not received, but the maximum delivery date and delivery are unknown"
+            }
+            NoWindow::NoReturnRequested => "not as expected, but no return was requested yet",
+            NoWindow::Expired => "more than 90 days after the maximum estimated delivery date",
+        })
+    }
+}
+
+/// The published numbers, in one place. [`ClaimRules::default`] follows Amazon.com
+/// (help page 200783670).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ClaimRules {
+    /// Days after the maximum estimated delivery date before "not received" opens.
+    pub days_after_max_delivery: u32,
+    /// Hours the buyer must wait after first contacting the seller.
+    pub contact_wait_hours: u32,
+    /// Days after the maximum estimated delivery date until claims close.
+    pub claim_limit_days: u32,
+}
+
+impl Default for ClaimRules {
+    fn default() -> Self {
+        ClaimRules {
+            days_after_max_delivery: 3,
+            contact_wait_hours: 48,
+            claim_limit_days: 90,
+        }
+    }
+}
+
+/// The end of local date `d` in `zone`, as an instant: the start of the next day
+/// (on a DST gap at midnight, the instant the gap ends).
+pub(crate) fn end_of_day(d: NaiveDate, zone: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+    let midnight = d.checked_add_days(Days::new(1))?.and_hms_opt(0, 0, 0)?;
+    crate::calendar::resolve_local(zone, midnight)
+}
+
+/// The zone a marketplace's dates are read in (UTC when unknown).
+pub(crate) fn zone_of(marketplace: Option<Marketplace>) -> chrono_tz::Tz {
+    marketplace.map_or(chrono_tz::UTC, Marketplace::tz)
+}
+
+/// The order's dates turned into instants once, for repeated window computations.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OrderClock<'a> {
+    pub(crate) order: &'a OrderContext,
+    rules: ClaimRules,
+    /// End of max delivery date + `days_after_max_delivery`.
+    not_received_at: Option<DateTime<Utc>>,
+    /// End of the max delivery date.
+    max_delivery_end: Option<DateTime<Utc>>,
+    /// End of max delivery date + `claim_limit_days`.
+    closes_at: Option<DateTime<Utc>>,
+}
+
+impl<'a> OrderClock<'a> {
+    /// `end_of_day` turns a marketplace date into the instant it ends.
+    pub(crate) fn new(
+        order: &'a OrderContext,
+        rules: ClaimRules,
+        end_of_day: impl Fn(NaiveDate) -> Option<DateTime<Utc>>,
+    ) -> OrderClock<'a> {
+        let plus = |days: u32| {
+            order
+                .max_delivery_date
+                .and_then(|d| d.checked_add_days(Days::new(u64::from(days))))
+                .and_then(&end_of_day)
+        };
+        OrderClock {
+            order,
+            rules,
+            not_received_at: plus(rules.days_after_max_delivery),
+            max_delivery_end: plus(0),
+            closes_at: plus(rules.claim_limit_days),
+        }
+    }
+
+    /// Whether the max delivery date has passed at `at` without a delivery scan.
+    pub(crate) fn delivery_overdue(&self, at: DateTime<Utc>) -> bool {
+        self.max_delivery_end.is_some_and(|end| at >= end)
+            && self.order.delivered_at.is_none_or(|d| d > at)
+    }
+
+    /// The claim window for the buyer's problem (`categories`), first contact at
+    /// `first_contact`, as known at `at`.
+    pub(crate) fn window(
+        &self,
+        categories: CategorySet,
+        first_contact: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<ClaimWindow, NoWindow> {
+        let o = self.order;
+        if o.fulfillment == Some(Fulfillment::Amazon) {
+            return Err(NoWindow::FulfilledByAmazon);
+        }
+        if o.chargeback_at.is_some_and(|c| c <= at) {
+            return Err(NoWindow::ChargebackFiled);
+        }
+        if o.refunded_at.is_some_and(|r| r <= at) {
+            return Err(NoWindow::Refunded);
+        }
+        let contact = first_contact
+            .checked_add_signed(TimeDelta::hours(i64::from(self.rules.contact_wait_hours)))
+            .unwrap_or(first_contact);
+        let mut best: Option<(ClaimCondition, DateTime<Utc>)> = None;
+        let mut missing = NoWindow::NoClaimableProblem;
+        let mut consider = |cond: ClaimCondition, opens: DateTime<Utc>| {
+            let opens = opens.max(contact);
+            if best.is_none_or(|(_, b)| opens < b) {
+                best = Some((cond, opens));
+            }
+        };
+        use RiskCategory as C;
+        if categories.contains(C::Lost) || categories.contains(C::OrderStatus) {
+            let delivered = o.delivered_at.filter(|d| *d <= at);
+            match (self.not_received_at, delivered) {
+                (_, Some(d)) if categories.contains(C::Lost) => {
+                    let opens = self.not_received_at.map_or(d, |n| n.min(d));
+                    consider(ClaimCondition::DeliveredNotReceived, opens);
+                }
+                (Some(n), _) => consider(ClaimCondition::NotReceived, n),
+                (None, _) => missing = NoWindow::UnknownDeliveryDate,
+            }
+        }
+        let not_as_expected = categories.contains(C::Damaged) || categories.contains(C::WrongItem);
+        let wants_money = categories.contains(C::Refund) || categories.contains(C::ReturnExchange);
+        if not_as_expected || wants_money {
+            match o.return_requested_at.filter(|r| *r <= at) {
+                Some(r) if not_as_expected => consider(ClaimCondition::NotAsExpected, r),
+                Some(r) => consider(ClaimCondition::ReturnedNotRefunded, r),
+                None if best.is_none() && not_as_expected => missing = NoWindow::NoReturnRequested,
+                None => {}
+            }
+        }
+        let (condition, opens_at) = best.ok_or(missing)?;
+        if self.closes_at.is_some_and(|c| opens_at >= c || at >= c) {
+            return Err(NoWindow::Expired);
+        }
+        Ok(ClaimWindow {
+            condition,
+            opens_at,
+            closes_at: self.closes_at,
+        })
+    }
+}
+
+/// The claim window for a buyer's problem, computed from the order facts as known at
+/// `at`.
+///
+/// `categories` are the risk categories found in the buyer's words; `first_contact`
+/// is when the buyer first wrote to the seller; `marketplace` gives the zone in which
+/// dates are read. Unknown facts give an error that says which, never a guess.
+///
+/// # Errors
+/// A [`NoWindow`] reason when no window can be given.
+///
+/// ```
+/// use chrono::{NaiveDate, TimeZone, Utc};
+/// use odr_guard::{claim_window, CategorySet, ClaimCondition, ClaimRules, Fulfillment,
+///     Marketplace, OrderContext, RiskCategory};
+///
+/// let order = OrderContext::new()
+///     .fulfillment(Fulfillment::Merchant)
+///     .max_delivery_date(NaiveDate::from_ymd_opt(2026, 11, 3).ok_or("date")?);
+/// let lost = CategorySet::from([RiskCategory::Lost]);
+/// let contact = Utc.with_ymd_and_hms(2026, 11, 4, 9, 0, 0).single().ok_or("time")?;
+/// let w = claim_window(&order, Some(Marketplace::Us), ClaimRules::default(), lost, contact, contact)?;
+/// assert_eq!(w.condition, ClaimCondition::NotReceived);
+/// // End of Nov 6 (3 days after Nov 3) in Los Angeles: 08:00 UTC on Nov 7.
+/// assert_eq!(w.opens_at, Utc.with_ymd_and_hms(2026, 11, 7, 8, 0, 0).single().ok_or("time")?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn claim_window(
+    order: &OrderContext,
+    marketplace: Option<Marketplace>,
+    rules: ClaimRules,
+    categories: CategorySet,
+    first_contact: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> Result<ClaimWindow, NoWindow> {
+    let zone = zone_of(marketplace);
+    OrderClock::new(order, rules, |d| end_of_day(d, zone)).window(categories, first_contact, at)
+}
+
+impl std::error::Error for NoWindow {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use RiskCategory as C;
+
+    fn utc(mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, mo, d, h, mi, 0).unwrap()
+    }
+
+    fn date(mo: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, mo, d).unwrap()
+    }
+
+    fn merchant() -> OrderContext {
+        OrderContext::new()
+            .fulfillment(Fulfillment::Merchant)
+            .max_delivery_date(date(11, 3))
+    }
+
+    type Case = (
+        &'static str,
+        OrderContext,
+        Option<Marketplace>,
+        &'static [C],
+        DateTime<Utc>,
+        DateTime<Utc>,
+        Result<(ClaimCondition, DateTime<Utc>), NoWindow>,
+    );
+
+    #[test]
+    fn published_conditions_table() {
+        let cases: Vec<Case> = vec![
+            (
+                "not received: end of max delivery date + 3 days, Los Angeles",
+                merchant(),
+                Some(Marketplace::Us),
+                &[C::Lost],
+                utc(11, 4, 9, 0),
+                utc(11, 4, 9, 0),
+                Ok((ClaimCondition::NotReceived, utc(11, 7, 8, 0))),
+            ),
+            (
+                "where-is-my-order counts as not received",
+                merchant(),
+                Some(Marketplace::Us),
+                &[C::OrderStatus],
+                utc(11, 4, 9, 0),
+                utc(11, 4, 9, 0),
+                Ok((ClaimCondition::NotReceived, utc(11, 7, 8, 0))),
+            ),
+            (
+                "Tokyo dates end at 15:00 UTC",
+                merchant(),
+                Some(Marketplace::Jp),
+                &[C::Lost],
+                utc(11, 4, 0, 0),
+                utc(11, 4, 0, 0),
+                Ok((ClaimCondition::NotReceived, utc(11, 6, 15, 0))),
+            ),
+            (
+                "Berlin dates end at 23:00 UTC in winter",
+                merchant(),
+                Some(Marketplace::De),
+                &[C::Lost],
+                utc(11, 4, 0, 0),
+                utc(11, 4, 0, 0),
+                Ok((ClaimCondition::NotReceived, utc(11, 6, 23, 0))),
+            ),
+            (
+                "unknown marketplace reads dates in UTC",
+                merchant(),
+                None,
+                &[C::Lost],
+                utc(11, 4, 0, 0),
+                utc(11, 4, 0, 0),
+                Ok((ClaimCondition::NotReceived, utc(11, 7, 0, 0))),
+            ),
+            (
+                "delivered scan before the 3-day mark, buyer says not received: 48 h after contact",
+                merchant().delivered_at(utc(11, 2, 15, 0)),
+                Some(Marketplace::Us),
+                &[C::Lost],
+                utc(11, 2, 16, 0),
+                utc(11, 2, 16, 0),
+                Ok((ClaimCondition::DeliveredNotReceived, utc(11, 4, 16, 0))),
+            ),
+            (
+                "48-hour contact rule delays a window that would be open",
+                merchant(),
+                Some(Marketplace::Us),
+                &[C::Lost],
+                utc(11, 20, 10, 0),
+                utc(11, 20, 10, 0),
+                Ok((ClaimCondition::NotReceived, utc(11, 22, 10, 0))),
+            ),
+            (
+                "damaged with a return requested",
+                merchant().return_requested_at(utc(11, 5, 12, 0)),
+                None,
+                &[C::Damaged],
+                utc(11, 5, 10, 0),
+                utc(11, 5, 13, 0),
+                Ok((ClaimCondition::NotAsExpected, utc(11, 7, 10, 0))),
+            ),
+            (
+                "returned and not refunded",
+                merchant().return_requested_at(utc(11, 9, 12, 0)),
+                None,
+                &[C::Refund],
+                utc(11, 5, 10, 0),
+                utc(11, 10, 0, 0),
+                Ok((ClaimCondition::ReturnedNotRefunded, utc(11, 9, 12, 0))),
+            ),
+            (
+                "FBA orders are Amazon's to handle",
+                merchant().fulfillment(Fulfillment::Amazon),
+                None,
+                &[C::Lost],
+                utc(11, 4, 0, 0),
+                utc(11, 4, 0, 0),
+                Err(NoWindow::FulfilledByAmazon),
+            ),
+            (
+                "after the 90-day limit",
+                merchant().max_delivery_date(date(7, 1)),
+                None,
+                &[C::Lost],
+                utc(11, 4, 0, 0),
+                utc(11, 4, 0, 0),
+                Err(NoWindow::Expired),
+            ),
+            (
+                "chargeback already filed",
+                merchant().chargeback_at(utc(11, 3, 0, 0)),
+                None,
+                &[C::Lost],
+                utc(11, 4, 0, 0),
+                utc(11, 4, 0, 0),
+                Err(NoWindow::ChargebackFiled),
+            ),
+            (
+                "a chargeback filed later is not known yet",
+                merchant().chargeback_at(utc(11, 9, 0, 0)),
+                None,
+                &[C::Lost],
+                utc(11, 4, 0, 0),
+                utc(11, 4, 0, 0),
+                Ok((ClaimCondition::NotReceived, utc(11, 7, 0, 0))),
+            ),
+            (
+                "refunded",
+                merchant().refunded_at(utc(11, 3, 0, 0)),
+                None,
+                &[C::Lost],
+                utc(11, 4, 0, 0),
+                utc(11, 4, 0, 0),
+                Err(NoWindow::Refunded),
+            ),
+            (
+                "damaged without a return request: unknown, not a guess",
+                merchant(),
+                None,
+                &[C::Damaged],
+                utc(11, 4, 0, 0),
+                utc(11, 4, 0, 0),
+                Err(NoWindow::NoReturnRequested),
+            ),
+            (
+                "not received without any delivery date",
+                OrderContext::new(),
+                None,
+                &[C::Lost],
+                utc(11, 4, 0, 0),
+                utc(11, 4, 0, 0),
+                Err(NoWindow::UnknownDeliveryDate),
+            ),
+            (
+                "nothing claimable said",
+                merchant(),
+                None,
+                &[C::NegativeFeedback],
+                utc(11, 4, 0, 0),
+                utc(11, 4, 0, 0),
+                Err(NoWindow::NoClaimableProblem),
+            ),
+            (
+                "two problems: the earliest opening wins",
+                merchant().return_requested_at(utc(11, 1, 0, 0)),
+                None,
+                &[C::Lost, C::Damaged],
+                utc(11, 1, 0, 0),
+                utc(11, 4, 0, 0),
+                Ok((ClaimCondition::NotAsExpected, utc(11, 3, 0, 0))),
+            ),
+        ];
+        for (name, order, market, cats, contact, at, want) in cases {
+            let got = claim_window(
+                &order,
+                market,
+                ClaimRules::default(),
+                cats.iter().copied().collect(),
+                contact,
+                at,
+            )
+            .map(|w| (w.condition, w.opens_at));
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn window_closes_90_days_after_max_delivery() {
+        let w = claim_window(
+            &merchant(),
+            None,
+            ClaimRules::default(),
+            [C::Lost].into(),
+            utc(11, 4, 0, 0),
+            utc(11, 4, 0, 0),
+        )
+        .unwrap();
+        let closes = Utc.with_ymd_and_hms(2027, 2, 2, 0, 0, 0).unwrap();
+        assert_eq!(w.closes_at, Some(closes));
+        assert!(!w.is_open(utc(11, 6, 23, 59)));
+        assert!(w.is_open(utc(11, 7, 0, 0)));
+        assert!(!w.is_open(closes));
+    }
+
+    #[test]
+    fn end_of_day_handles_dst_and_range_edges() {
+        // Europe/Berlin leaves DST on 2026-10-25: that day ends at 23:00 UTC.
+        let berlin = chrono_tz::Europe::Berlin;
+        assert_eq!(end_of_day(date(10, 25), berlin), Some(utc(10, 25, 23, 0)));
+        assert_eq!(end_of_day(date(10, 24), berlin), Some(utc(10, 24, 22, 0)));
+        // Sao Paulo skipped midnight on 2018-11-04: that day began at 01:00 local.
+        let sp = chrono_tz::America::Sao_Paulo;
+        let d = NaiveDate::from_ymd_opt(2018, 11, 3).unwrap();
+        assert_eq!(
+            end_of_day(d, sp),
+            Some(Utc.with_ymd_and_hms(2018, 11, 4, 3, 0, 0).unwrap())
+        );
+        assert!(end_of_day(NaiveDate::MAX, chrono_tz::UTC).is_none());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// The policy's per-marketplace offset tables agree with chrono-tz on the
+        /// end of every day.
+        #[test]
+        fn zone_tables_agree_with_chrono_tz(m in 0usize..Marketplace::ALL.len(), days in 0i64..50_000) {
+            let market = Marketplace::ALL[m];
+            let d = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::TimeDelta::days(days);
+            let policy = crate::Policy::default();
+            proptest::prop_assert_eq!(policy.end_of_day(Some(market), d), end_of_day(d, market.tz()), "{} {}", market, d);
+        }
+    }
+}

@@ -1,0 +1,698 @@
+//! The tiered SLA policy: targets per tier, tier rules, business calendars and
+//! compliance clocks. Plain serde data ([`PolicySpec`]) is validated into a
+//! [`Policy`], which cannot be invalid once built.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Calendar, CalendarError, CalendarSpec, ZoneTable};
+use crate::duration;
+use crate::order::ClaimRules;
+use crate::risk::RiskTier;
+use crate::rules::{Rule, RuleSet};
+use crate::ticket::Marketplace;
+
+/// Why a policy could not be built. Every message names the offending field.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The text is not valid TOML or JSON for a policy (the parser's message names
+    /// the line and field).
+    #[error("policy file: {0}")]
+    Syntax(String),
+    /// A tier name is not one of the five tiers.
+    #[error("{field}: unknown tier `{name}`")]
+    UnknownTier {
+        /// Where the name appeared.
+        field: String,
+        /// The name.
+        name: String,
+    },
+    /// A tier has no targets.
+    #[error("tiers: tier `{0}` has no targets")]
+    MissingTier(RiskTier),
+    /// A duration could not be read.
+    #[error("{field}: `{value}` is not a duration like \"60m\", \"2h\" or \"1h30m\"")]
+    BadDuration {
+        /// Where the value appeared.
+        field: String,
+        /// The value.
+        value: String,
+    },
+    /// A target is zero.
+    #[error("{field} must be positive")]
+    NonPositive {
+        /// Where the value appeared.
+        field: String,
+    },
+    /// An at-risk threshold is outside (0, 1).
+    #[error("{field}: at_risk must be between 0 and 1 (exclusive), got {value}")]
+    Threshold {
+        /// Where the value appeared.
+        field: String,
+        /// The value.
+        value: f64,
+    },
+    /// A tier or rule names a calendar the policy does not define.
+    #[error("{field}: unknown calendar `{name}`")]
+    UnknownCalendar {
+        /// Where the name appeared.
+        field: String,
+        /// The name.
+        name: String,
+    },
+    /// Two calendars share a name.
+    #[error("calendars[{index}]: duplicate calendar name `{name}`")]
+    DuplicateCalendar {
+        /// The index of the second calendar.
+        index: usize,
+        /// The name.
+        name: String,
+    },
+    /// A calendar is invalid (its error names the calendar and field).
+    #[error("calendars: {0}")]
+    Calendar(#[source] CalendarError),
+    /// Two rules share a name.
+    #[error("rules[{index}]: duplicate rule name `{name}`")]
+    DuplicateRule {
+        /// The index of the second rule.
+        index: usize,
+        /// The name.
+        name: String,
+    },
+}
+
+/// Targets of one tier, validated.
+///
+/// Durations are business time on the tier's calendar (24/7 when it has none).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TierTargets {
+    /// Time to the first reply.
+    pub first_response: TimeDelta,
+    /// Time to each later reply (defaults to `first_response`).
+    pub next_response: TimeDelta,
+    /// Time from the first buyer message to resolution, if tracked.
+    pub resolution: Option<TimeDelta>,
+    /// At risk when this fraction of the target or less remains (default 0.25).
+    pub at_risk: f64,
+    /// The calendar the targets run on (`None`: 24/7).
+    pub calendar: Option<String>,
+}
+
+/// A clock that a marketplace itself enforces, e.g. Amazon's "respond within 24 hours,
+/// including weekends and holidays". Wall-clock, never paused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ComplianceClock {
+    /// A name for explanations.
+    pub name: String,
+    /// Channel names the clock applies to.
+    pub channels: Vec<String>,
+    /// The limit, wall-clock.
+    #[serde(with = "duration_serde")]
+    pub limit: TimeDelta,
+}
+
+/// What an auto-reply does to the clocks. By Amazon's rule it is not a valid
+/// response, so by default it stops neither.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct AutoReplyRule {
+    /// An auto-reply closes the internal SLA obligations.
+    #[serde(default)]
+    pub stops_internal_clock: bool,
+    /// An auto-reply closes the compliance obligations.
+    #[serde(default)]
+    pub stops_compliance_clock: bool,
+}
+
+/// The plain form of a tier's targets, as in a policy file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct TierSpec {
+    /// Time to the first reply, e.g. `"60m"`.
+    pub first_response: String,
+    /// Time to each later reply; defaults to `first_response`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_response: Option<String>,
+    /// Time to resolution, if tracked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+    /// At-risk threshold: the fraction of the target left (default 0.25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_risk: Option<f64>,
+    /// A calendar name from the policy's `calendars`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+}
+
+/// The plain, serde form of a policy: what TOML and JSON files hold.
+///
+/// Convert with [`Policy::try_from`] (validation) and back with
+/// [`Policy::to_spec`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PolicySpec {
+    /// The tier when no rule matches.
+    #[serde(default = "default_fallback")]
+    pub fallback: RiskTier,
+    /// Targets per tier name (all five tiers are required).
+    pub tiers: BTreeMap<String, TierSpec>,
+    /// Tier rules, first match wins.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// Marketplace-enforced wall-clock limits.
+    #[serde(default)]
+    pub compliance: Vec<ComplianceClock>,
+    /// What auto-replies do.
+    #[serde(default)]
+    pub auto_reply: AutoReplyRule,
+    /// No reply is due after the buyer's A-to-z claim window opens (default true).
+    #[serde(default = "yes")]
+    pub cap_due_at_claim_window: bool,
+    /// The published A-to-z claim conditions.
+    #[serde(default)]
+    pub claim_window: ClaimRules,
+    /// Named business calendars (`[[calendars]]` tables, each with its `name`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calendars: Vec<CalendarSpec>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_fallback() -> RiskTier {
+    RiskTier::Low
+}
+
+mod duration_serde {
+    use chrono::TimeDelta;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(d: &TimeDelta, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::duration::format(*d))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<TimeDelta, D::Error> {
+        let s = String::deserialize(d)?;
+        match crate::duration::parse(&s) {
+            Some(v) if v > TimeDelta::zero() => Ok(v),
+            _ => Err(serde::de::Error::custom(format!(
+                "`{s}` is not a positive duration like \"24h\""
+            ))),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    /// Indexed by `tier_index`.
+    tiers: [TierTargets; 5],
+    rules: RuleSet,
+    compliance: Vec<ComplianceClock>,
+    auto_reply: AutoReplyRule,
+    cap_due_at_claim_window: bool,
+    claim_rules: ClaimRules,
+    calendars: BTreeMap<String, Calendar>,
+    always_open: Calendar,
+    /// Offset tables of the marketplaces' zones, built on first use.
+    zones: MarketplaceZones,
+}
+
+/// Per-marketplace zone tables, each built the first time a ticket of that
+/// marketplace with order facts is evaluated (a table costs about 2 ms; a
+/// chrono-tz conversion per date would cost more than the rest of the evaluation).
+#[derive(Debug, Default)]
+struct MarketplaceZones([OnceLock<ZoneTable>; Marketplace::ALL.len()]);
+
+/// A validated SLA policy. Cheap to clone (an `Arc` inside), `Send + Sync`.
+///
+/// [`Policy::default`] is the seed table: `odr_critical` 60 min, `odr_high` 2 h,
+/// `compliance` 12 h, `loyalty` 4 h, `low` 24 h, calendar hours, the default tier
+/// rules, Amazon's 24 h compliance clock, and auto-replies that stop no clock.
+///
+/// ```
+/// use chrono::TimeDelta;
+/// use odr_guard::{Policy, RiskTier};
+///
+/// let policy = Policy::default();
+/// assert_eq!(policy.targets(RiskTier::OdrCritical).first_response, TimeDelta::minutes(60));
+///
+/// let custom = Policy::from_toml_str(r#"
+///     [tiers.odr_critical]
+///     first_response = "30m"
+///     [tiers.odr_high]
+///     first_response = "2h"
+///     [tiers.compliance]
+///     first_response = "12h"
+///     [tiers.loyalty]
+///     first_response = "4h"
+///     [tiers.low]
+///     first_response = "1d"
+/// "#)?;
+/// assert_eq!(custom.targets(RiskTier::OdrCritical).first_response, TimeDelta::minutes(30));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Policy {
+    inner: Arc<Inner>,
+}
+
+const fn tier_index(tier: RiskTier) -> usize {
+    match tier {
+        RiskTier::OdrCritical => 0,
+        RiskTier::OdrHigh => 1,
+        RiskTier::Compliance => 2,
+        RiskTier::Loyalty => 3,
+        RiskTier::Low => 4,
+    }
+}
+
+impl Policy {
+    /// Reads a policy from TOML text.
+    ///
+    /// # Errors
+    /// [`PolicyError::Syntax`] for malformed TOML (with line and field), otherwise
+    /// the validation errors of [`Policy::try_from`].
+    #[cfg(feature = "toml")]
+    pub fn from_toml_str(text: &str) -> Result<Policy, PolicyError> {
+        let spec: PolicySpec =
+            toml::from_str(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
+        Policy::try_from(spec)
+    }
+
+    /// Reads a policy from JSON text.
+    ///
+    /// # Errors
+    /// As [`Policy::from_toml_str`].
+    #[cfg(feature = "json")]
+    pub fn from_json_str(text: &str) -> Result<Policy, PolicyError> {
+        let spec: PolicySpec =
+            serde_json::from_str(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
+        Policy::try_from(spec)
+    }
+
+    /// Writes the policy as TOML text that [`Policy::from_toml_str`] reads back.
+    ///
+    /// # Errors
+    /// Only if the TOML writer fails, which valid policies do not cause.
+    #[cfg(feature = "toml")]
+    pub fn to_toml_string(&self) -> Result<String, PolicyError> {
+        toml::to_string(&self.to_spec()).map_err(|e| PolicyError::Syntax(e.to_string()))
+    }
+
+    /// The plain form of this policy (for serialisation).
+    pub fn to_spec(&self) -> PolicySpec {
+        let i = &self.inner;
+        let tiers = RiskTier::ALL
+            .into_iter()
+            .map(|t| {
+                let x = i.tier(t);
+                let spec = TierSpec {
+                    first_response: duration::format(x.first_response),
+                    next_response: (x.next_response != x.first_response)
+                        .then(|| duration::format(x.next_response)),
+                    resolution: x.resolution.map(duration::format),
+                    at_risk: (x.at_risk != DEFAULT_AT_RISK).then_some(x.at_risk),
+                    calendar: x.calendar.clone(),
+                };
+                (t.as_str().to_owned(), spec)
+            })
+            .collect();
+        PolicySpec {
+            fallback: i.rules.fallback,
+            tiers,
+            rules: i.rules.rules.clone(),
+            compliance: i.compliance.clone(),
+            auto_reply: i.auto_reply,
+            cap_due_at_claim_window: i.cap_due_at_claim_window,
+            claim_window: i.claim_rules,
+            calendars: i.calendars.values().map(CalendarSpec::from).collect(),
+        }
+    }
+
+    /// The targets of a tier.
+    pub fn targets(&self, tier: RiskTier) -> &TierTargets {
+        self.inner.tier(tier)
+    }
+
+    /// The tier rules.
+    pub fn rules(&self) -> &RuleSet {
+        &self.inner.rules
+    }
+
+    /// The compliance clocks.
+    pub fn compliance(&self) -> &[ComplianceClock] {
+        &self.inner.compliance
+    }
+
+    /// What auto-replies do to the clocks.
+    pub fn auto_reply(&self) -> AutoReplyRule {
+        self.inner.auto_reply
+    }
+
+    /// Whether no reply is due after the buyer's A-to-z claim window opens.
+    pub fn caps_due_at_claim_window(&self) -> bool {
+        self.inner.cap_due_at_claim_window
+    }
+
+    /// The published A-to-z claim conditions the policy uses.
+    pub fn claim_rules(&self) -> ClaimRules {
+        self.inner.claim_rules
+    }
+
+    /// A calendar by name.
+    pub fn calendar(&self, name: &str) -> Option<&Calendar> {
+        self.inner.calendars.get(name)
+    }
+
+    /// The calendar an obligation runs on: the rule's, else the tier's, else 24/7.
+    pub(crate) fn calendar_for(&self, tier: RiskTier, rule: Option<&Rule>) -> &Calendar {
+        let name = rule
+            .and_then(|r| r.calendar.as_deref())
+            .or(self.targets(tier).calendar.as_deref());
+        name.and_then(|n| self.inner.calendars.get(n))
+            .unwrap_or(&self.inner.always_open)
+    }
+
+    /// The instant a marketplace date ends, in the marketplace's zone (UTC when
+    /// unknown); see [`crate::claim_window`].
+    pub(crate) fn end_of_day(
+        &self,
+        marketplace: Option<Marketplace>,
+        date: NaiveDate,
+    ) -> Option<DateTime<Utc>> {
+        let midnight = date.checked_add_days(Days::new(1))?.and_hms_opt(0, 0, 0)?;
+        match marketplace {
+            None => Some(midnight.and_utc()),
+            Some(m) => {
+                let slot = self.inner.zones.0.get(m as usize)?;
+                slot.get_or_init(|| ZoneTable::new(m.tz()))
+                    .resolve(midnight)
+            }
+        }
+    }
+
+    /// The compliance clock for a channel name, if any.
+    pub(crate) fn compliance_for(&self, channel: &str) -> Option<&ComplianceClock> {
+        self.inner
+            .compliance
+            .iter()
+            .find(|c| c.channels.iter().any(|n| n == channel))
+    }
+}
+
+impl Inner {
+    fn tier(&self, tier: RiskTier) -> &TierTargets {
+        // `tier_index` covers every tier and `tiers` has one entry each.
+        match self.tiers.get(tier_index(tier)) {
+            Some(t) => t,
+            None => &self.tiers[0],
+        }
+    }
+}
+
+const DEFAULT_AT_RISK: f64 = 0.25;
+
+impl Default for Policy {
+    fn default() -> Self {
+        let targets = |minutes: i64| TierTargets {
+            first_response: TimeDelta::minutes(minutes),
+            next_response: TimeDelta::minutes(minutes),
+            resolution: None,
+            at_risk: DEFAULT_AT_RISK,
+            calendar: None,
+        };
+        Policy {
+            inner: Arc::new(Inner {
+                tiers: [
+                    targets(60),
+                    targets(120),
+                    targets(12 * 60),
+                    targets(4 * 60),
+                    targets(24 * 60),
+                ],
+                rules: RuleSet::default(),
+                compliance: vec![ComplianceClock {
+                    name: "amazon_24h".to_owned(),
+                    channels: vec!["amazon".to_owned()],
+                    limit: TimeDelta::hours(24),
+                }],
+                auto_reply: AutoReplyRule::default(),
+                cap_due_at_claim_window: true,
+                claim_rules: ClaimRules::default(),
+                calendars: BTreeMap::new(),
+                always_open: Calendar::always_open(),
+                zones: MarketplaceZones::default(),
+            }),
+        }
+    }
+}
+
+fn parse_target(field: String, value: &str) -> Result<TimeDelta, PolicyError> {
+    match duration::parse(value) {
+        Some(d) if d > TimeDelta::zero() => Ok(d),
+        Some(_) => Err(PolicyError::NonPositive { field }),
+        None => Err(PolicyError::BadDuration {
+            field,
+            value: value.to_owned(),
+        }),
+    }
+}
+
+impl TryFrom<PolicySpec> for Policy {
+    type Error = PolicyError;
+
+    /// Validates a plain policy.
+    ///
+    /// # Errors
+    /// Unknown or missing tiers, malformed or non-positive durations, thresholds
+    /// outside (0, 1), unknown calendars, invalid calendars (including calendars
+    /// that never open), duplicate rule names.
+    fn try_from(spec: PolicySpec) -> Result<Self, Self::Error> {
+        let mut calendars = BTreeMap::new();
+        for (index, cal) in spec.calendars.into_iter().enumerate() {
+            let name = cal.name.clone();
+            if calendars.contains_key(&name) {
+                return Err(PolicyError::DuplicateCalendar { index, name });
+            }
+            let built = Calendar::try_from(cal).map_err(PolicyError::Calendar)?;
+            calendars.insert(name, built);
+        }
+        let check_calendar = |field: String, name: &Option<String>| match name {
+            Some(n) if !calendars.contains_key(n) => Err(PolicyError::UnknownCalendar {
+                field,
+                name: n.clone(),
+            }),
+            _ => Ok(()),
+        };
+
+        let mut tiers: [Option<TierTargets>; 5] = Default::default();
+        for (name, t) in &spec.tiers {
+            let tier: RiskTier = name.parse().map_err(|_| PolicyError::UnknownTier {
+                field: "tiers".to_owned(),
+                name: name.clone(),
+            })?;
+            let f = |what: &str| format!("tier `{name}`: {what}");
+            let first_response = parse_target(f("first_response"), &t.first_response)?;
+            let next_response = match &t.next_response {
+                Some(v) => parse_target(f("next_response"), v)?,
+                None => first_response,
+            };
+            let resolution = t
+                .resolution
+                .as_deref()
+                .map(|v| parse_target(f("resolution"), v))
+                .transpose()?;
+            let at_risk = t.at_risk.unwrap_or(DEFAULT_AT_RISK);
+            if !(at_risk > 0.0 && at_risk < 1.0) {
+                return Err(PolicyError::Threshold {
+                    field: format!("tier `{name}`"),
+                    value: at_risk,
+                });
+            }
+            check_calendar(f("calendar"), &t.calendar)?;
+            if let Some(slot) = tiers.get_mut(tier_index(tier)) {
+                *slot = Some(TierTargets {
+                    first_response,
+                    next_response,
+                    resolution,
+                    at_risk,
+                    calendar: t.calendar.clone(),
+                });
+            }
+        }
+        let mut built: Vec<TierTargets> = Vec::with_capacity(5);
+        for (tier, slot) in RiskTier::ALL.into_iter().zip(tiers) {
+            built.push(slot.ok_or(PolicyError::MissingTier(tier))?);
+        }
+        let tiers: [TierTargets; 5] = built
+            .try_into()
+            .map_err(|_| PolicyError::MissingTier(RiskTier::Low))?;
+
+        for (index, rule) in spec.rules.iter().enumerate() {
+            check_calendar(
+                format!("rules[{index}] `{}`: calendar", rule.name),
+                &rule.calendar,
+            )?;
+            if spec.rules.iter().take(index).any(|r| r.name == rule.name) {
+                return Err(PolicyError::DuplicateRule {
+                    index,
+                    name: rule.name.clone(),
+                });
+            }
+        }
+        for (index, clock) in spec.compliance.iter().enumerate() {
+            if clock.limit <= TimeDelta::zero() {
+                return Err(PolicyError::NonPositive {
+                    field: format!("compliance[{index}] `{}`: limit", clock.name),
+                });
+            }
+        }
+        Ok(Policy {
+            inner: Arc::new(Inner {
+                tiers,
+                rules: RuleSet {
+                    rules: spec.rules,
+                    fallback: spec.fallback,
+                },
+                compliance: spec.compliance,
+                auto_reply: spec.auto_reply,
+                cap_due_at_claim_window: spec.cap_due_at_claim_window,
+                claim_rules: spec.claim_window,
+                calendars,
+                always_open: Calendar::always_open(),
+                zones: MarketplaceZones::default(),
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(feature = "toml")]
+    const TIERS: &str = r#"
+        [tiers.odr_critical]
+        first_response = "60m"
+        [tiers.odr_high]
+        first_response = "2h"
+        [tiers.compliance]
+        first_response = "12h"
+        [tiers.loyalty]
+        first_response = "4h"
+        [tiers.low]
+        first_response = "24h"
+    "#;
+
+    #[test]
+    fn default_policy_is_the_seed_table() {
+        let p = Policy::default();
+        let table = [
+            (RiskTier::OdrCritical, 60),
+            (RiskTier::OdrHigh, 120),
+            (RiskTier::Compliance, 720),
+            (RiskTier::Loyalty, 240),
+            (RiskTier::Low, 1440),
+        ];
+        for (tier, minutes) in table {
+            let t = p.targets(tier);
+            assert_eq!(t.first_response, TimeDelta::minutes(minutes), "{tier}");
+            assert_eq!(t.next_response, t.first_response, "{tier}");
+            assert_eq!(t.calendar, None);
+        }
+        assert_eq!(p.rules(), &RuleSet::default());
+        assert_eq!(
+            p.compliance_for("amazon").map(|c| c.limit),
+            Some(TimeDelta::hours(24))
+        );
+        assert!(p.compliance_for("shopify").is_none());
+        assert_eq!(p.auto_reply(), AutoReplyRule::default());
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn spec_round_trips_through_toml() {
+        let p = Policy::default();
+        let text = p.to_toml_string().unwrap();
+        let back = Policy::from_toml_str(&text).unwrap();
+        assert_eq!(back.to_spec(), p.to_spec());
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn invalid_policies_name_the_field() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "[tiers.urgent]\nfirst_response = \"1h\"\n",
+                "tiers: unknown tier `urgent`",
+            ),
+            (
+                "[tiers.odr_high]\nfirst_response = \"0m\"\n",
+                "tier `odr_high`: first_response must be positive",
+            ),
+            (
+                "[tiers.odr_high]\nfirst_response = \"soon\"\n",
+                "tier `odr_high`: first_response: `soon` is not a duration",
+            ),
+            (
+                "[tiers.odr_high]\nfirst_response = \"1h\"\nat_risk = 1.5\n",
+                "tier `odr_high`: at_risk must be between 0 and 1",
+            ),
+            (
+                "[tiers.odr_high]\nfirst_response = \"1h\"\ncalendar = \"nope\"\n",
+                "tier `odr_high`: calendar: unknown calendar `nope`",
+            ),
+            (
+                "[[rules]]\nname = \"r\"\ntier = \"urgent\"\n",
+                "unknown variant `urgent`",
+            ),
+            (
+                "[[rules]]\nname = \"r\"\ntier = \"low\"\ncalender = \"x\"\n",
+                "unknown field `calender`",
+            ),
+        ];
+        for (extra, want) in cases {
+            // Later tables override nothing: append the case to a valid base where
+            // it does not clash, else use it alone with the remaining tiers.
+            let text = if extra.starts_with("[tiers.odr_high]") {
+                format!(
+                    "{}\n{extra}",
+                    TIERS.replace("[tiers.odr_high]\n        first_response = \"2h\"", "")
+                )
+            } else {
+                format!("{TIERS}\n{extra}")
+            };
+            let err = Policy::from_toml_str(&text).unwrap_err().to_string();
+            assert!(
+                err.contains(want),
+                "case {extra:?}: got {err:?}, want {want:?}"
+            );
+        }
+        let missing = "[tiers.low]\nfirst_response = \"1h\"\n";
+        let err = Policy::from_toml_str(missing).unwrap_err();
+        assert_eq!(err, PolicyError::MissingTier(RiskTier::OdrCritical));
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn duplicate_rule_names_are_rejected() {
+        let text = format!(
+            "{TIERS}\n[[rules]]\nname = \"a\"\ntier = \"low\"\n[[rules]]\nname = \"a\"\ntier = \"loyalty\"\n"
+        );
+        let err = Policy::from_toml_str(&text).unwrap_err().to_string();
+        assert_eq!(err, "rules[1]: duplicate rule name `a`");
+    }
+}
