@@ -28,10 +28,8 @@ use crate::ticket::{Author, Ticket};
 /// assert_eq!(a.tier, RiskTier::OdrCritical);
 /// assert!(a.categories.contains(RiskCategory::AToZClaim));
 /// assert_eq!(a.rule.as_deref(), Some("amazon_escalation_words"));
-/// assert_eq!(
-///     a.reason,
-///     "amazon_escalation_words: a_to_z_claim (\"file an A-to-z\" in message 0 body)"
-/// );
+/// // e.g. `amazon_escalation_words: a_to_z_claim ("file an A-to-z" in message 0 body)`
+/// assert!(a.reason.starts_with("amazon_escalation_words: a_to_z_claim (\""));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -152,10 +150,14 @@ impl Classifier {
     ///
     /// let text = "The mug is not broken, but the lid was Ｄａｍａｇｅｄ";
     /// let hits = Classifier::new().scan(text);
-    /// assert_eq!(hits.len(), 2);
-    /// assert!(hits[0].negated);
-    /// assert_eq!(&text[hits[1].start..hits[1].end], "Ｄａｍａｇｅｄ");
-    /// assert_eq!(hits[1].category, RiskCategory::Damaged);
+    /// let lid = hits
+    ///     .iter()
+    ///     .find(|h| &text[h.start..h.end] == "Ｄａｍａｇｅｄ")
+    ///     .ok_or("no hit")?;
+    /// assert_eq!(lid.category, RiskCategory::Damaged);
+    /// assert!(!lid.negated);
+    /// // "not broken" does not count.
+    /// assert_eq!(hits.iter().filter(|h| !h.negated).count(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn scan(&self, text: &str) -> Vec<TextMatch> {
@@ -289,6 +291,32 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
     }
 
+    /// A fixed lexicon, so that the expected terms do not depend on the built-in
+    /// lists.
+    fn fixed() -> Classifier {
+        let mut l = Lexicon::empty();
+        for (c, t) in [
+            (C::AToZClaim, "A-to-z claim"),
+            (C::Damaged, "damaged"),
+            (C::Damaged, "broken"),
+            (C::Damaged, "kaputt*"),
+            (C::Refund, "refund*"),
+            (C::Refund, "退款"),
+            (C::Refund, "Rückerstattung"),
+            (C::LegalThreat, "lawyer*"),
+        ] {
+            l.add_term(c, t).unwrap();
+        }
+        l.add_negation("not").unwrap();
+        Classifier::builder().lexicon(l).build().unwrap()
+    }
+
+    /// The built-in classifier, built once for the property tests.
+    fn builtin() -> &'static Classifier {
+        static CLASSIFIER: std::sync::OnceLock<Classifier> = std::sync::OnceLock::new();
+        CLASSIFIER.get_or_init(Classifier::new)
+    }
+
     #[test]
     fn builtin_classifier_builds() {
         let c = Classifier::builder().build().unwrap();
@@ -306,7 +334,7 @@ mod tests {
                     .with_message(Message::buyer(at(), "I will open an A-to-z claim")),
                 RiskTier::OdrCritical,
                 &[C::AToZClaim],
-                "amazon_escalation_words: a_to_z_claim (\"open an A-to-z\" in message 0 body)",
+                "amazon_escalation_words: a_to_z_claim (\"A-to-z claim\" in message 0 body)",
             ),
             (
                 "subject_hit",
@@ -366,7 +394,7 @@ mod tests {
                 "amazon_escalation_words: legal_threat (\"lawyer\" in message 1 body)",
             ),
         ];
-        let classifier = Classifier::new();
+        let classifier = fixed();
         for (name, ticket, tier, cats, reason) in cases {
             let a = classifier.classify(ticket);
             assert_eq!(a.tier, *tier, "{name}");
@@ -380,7 +408,7 @@ mod tests {
         let t = Ticket::new("x", Channel::amazon(Marketplace::De))
             .with_message(Message::agent(at(), "refund"))
             .with_message(Message::buyer(at(), "Paket kaputt").with_subject("Rückerstattung"));
-        let a = Classifier::new().classify(&t);
+        let a = fixed().classify(&t);
         let got: Vec<_> = a
             .matches
             .iter()
@@ -389,7 +417,7 @@ mod tests {
         assert_eq!(
             got,
             [
-                (1, Field::Subject, C::Refund, "rückerstattung*"),
+                (1, Field::Subject, C::Refund, "Rückerstattung"),
                 (1, Field::Body, C::Damaged, "kaputt*"),
             ]
         );
@@ -403,7 +431,7 @@ mod tests {
         };
         let t =
             Ticket::new("x", Channel::Walmart).with_message(Message::buyer(at(), "refund please"));
-        let c = Classifier::new();
+        let c = fixed();
         assert_eq!(c.classify_with_rules(&t, &rules).tier, RiskTier::OdrHigh);
         assert_eq!(c.classify(&t).tier, RiskTier::Low);
     }
@@ -445,7 +473,7 @@ mod tests {
             first in text(),
             second in text(),
         ) {
-            let c = Classifier::new();
+            let c = builtin();
             let t = Ticket::new("p", ch).with_message(Message::buyer(at(), first));
             let before = c.classify(&t);
             let after = c.classify(&t.clone().with_message(Message::buyer(at(), second)));

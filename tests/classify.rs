@@ -26,7 +26,7 @@ fn term_normal_form(term: &str) -> String {
 
 #[test]
 fn tiers_for_typical_tickets() {
-    let c = Classifier::new();
+    let c = builtin();
     let us = Channel::amazon(Marketplace::Us);
     let table: &[(&str, Channel, &[&str], RiskTier)] = &[
         (
@@ -91,7 +91,7 @@ fn tiers_for_typical_tickets() {
 
 #[test]
 fn huge_message_is_scanned_to_the_end() {
-    let c = Classifier::new();
+    let c = builtin();
     let mut body = "All good so far, thanks. 一切都好。".repeat(30_000);
     assert!(body.len() > 1 << 20);
     body.push_str(" Now it is broken.");
