@@ -270,13 +270,7 @@ pub struct Policy {
 }
 
 const fn tier_index(tier: RiskTier) -> usize {
-    match tier {
-        RiskTier::OdrCritical => 0,
-        RiskTier::OdrHigh => 1,
-        RiskTier::Compliance => 2,
-        RiskTier::Loyalty => 3,
-        RiskTier::Low => 4,
-    }
+    tier.severity_rank()
 }
 
 impl Policy {

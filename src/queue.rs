@@ -90,13 +90,7 @@ pub struct TriageQueue {
 }
 
 const fn tier_rank(tier: RiskTier) -> i64 {
-    match tier {
-        RiskTier::OdrCritical => 0,
-        RiskTier::OdrHigh => 1,
-        RiskTier::Compliance => 2,
-        RiskTier::Loyalty => 3,
-        RiskTier::Low => 4,
-    }
+    tier.severity_rank() as i64
 }
 
 fn millis(t: Option<DateTime<Utc>>) -> i64 {

@@ -270,6 +270,11 @@ impl RiskTier {
         RiskTier::Low,
     ];
 
+    /// The position in [`RiskTier::ALL`]: 0 for the most severe tier.
+    pub(crate) const fn severity_rank(self) -> usize {
+        RiskTier::OdrCritical as usize - self as usize
+    }
+
     /// The `snake_case` name used in serde output and policies.
     pub const fn as_str(self) -> &'static str {
         match self {
