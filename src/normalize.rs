@@ -296,6 +296,7 @@ impl Normalized {
             // The fast path: a run of kept ASCII and CJK characters, copied.
             let mut j = i;
             let mut last_start = i;
+            let mut saw_ascii = false;
             loop {
                 match bytes.get(j) {
                     // U+5000..=U+9FFF: CJK ideographs (valid UTF-8 is guaranteed).
@@ -312,6 +313,7 @@ impl Normalized {
                     }
                     Some(&b) if b < 0x80 => {
                         if ascii_kept(b) {
+                            saw_ascii = true;
                             // 8 ASCII bytes at a time while they all belong to the run.
                             let start = j;
                             let prefix = |j: usize| match bytes
@@ -375,7 +377,8 @@ impl Normalized {
                     if let Some(run) = chunk.get(i..end) {
                         let at = self.text.len();
                         self.push_strided(i, run, 1);
-                        if let Some(tail) = self.text.get_mut(at..) {
+                        // Only ASCII letters can be upper-case in a verbatim run.
+                        if let Some(tail) = self.text.get_mut(at..).filter(|_| saw_ascii) {
                             tail.make_ascii_lowercase();
                         }
                     }
