@@ -295,12 +295,20 @@ impl<'a> OrderClock<'a> {
             && self.order.delivered_at.is_none_or(|d| d > at)
     }
 
-    /// The claim window for the buyer's problem (`categories`), first contact at
-    /// `first_contact`, as known at `at`.
+    /// The earliest instant a buyer who first wrote at `first_contact` may claim
+    /// (the contact wait).
+    pub(crate) fn after_contact_wait(&self, first_contact: DateTime<Utc>) -> DateTime<Utc> {
+        first_contact
+            .checked_add_signed(TimeDelta::hours(i64::from(self.rules.contact_wait_hours)))
+            .unwrap_or(first_contact)
+    }
+
+    /// The claim window for the buyer's problem (`categories`), as known at `at`,
+    /// for a buyer who may claim from `contact` on ([`Self::after_contact_wait`]).
     pub(crate) fn window(
         &self,
         categories: CategorySet,
-        first_contact: DateTime<Utc>,
+        contact: DateTime<Utc>,
         at: DateTime<Utc>,
     ) -> Result<ClaimWindow, NoWindow> {
         let o = self.order;
@@ -313,9 +321,6 @@ impl<'a> OrderClock<'a> {
         if o.refunded_at.is_some_and(|r| r <= at) {
             return Err(NoWindow::Refunded);
         }
-        let contact = first_contact
-            .checked_add_signed(TimeDelta::hours(i64::from(self.rules.contact_wait_hours)))
-            .unwrap_or(first_contact);
         let mut best: Option<(ClaimCondition, DateTime<Utc>)> = None;
         let mut missing = NoWindow::NoClaimableProblem;
         let mut consider = |cond: ClaimCondition, opens: DateTime<Utc>| {
@@ -399,7 +404,8 @@ pub fn claim_window(
                 .and_then(|d| end_of_day(d, zone))
         })
     };
-    OrderClock::new(order, rules, ends).window(categories, first_contact, at)
+    let clock = OrderClock::new(order, rules, ends);
+    clock.window(categories, clock.after_contact_wait(first_contact), at)
 }
 
 impl std::error::Error for NoWindow {}

@@ -99,9 +99,7 @@ impl<'a> Facts<'a> {
     fn claim_window_opens_within(&self, d: TimeDelta) -> bool {
         match (self.claim_window, self.at) {
             (Some(w), Some(at)) => {
-                at.checked_add_signed(d)
-                    .is_some_and(|limit| w.opens_at <= limit)
-                    && w.closes_at.is_none_or(|c| at < c)
+                w.opens_at.signed_duration_since(at) <= d && w.closes_at.is_none_or(|c| at < c)
             }
             _ => false,
         }

@@ -280,6 +280,8 @@ struct Walk<'p, 't> {
     window_seen: bool,
     /// When `window` / `no_window` were last computed.
     window_known_at: Option<DateTime<Utc>>,
+    /// First contact plus the contact wait: the earliest a claim may be filed.
+    claim_from: Option<DateTime<Utc>>,
 }
 
 impl<'p, 't> Walk<'p, 't> {
@@ -293,8 +295,7 @@ impl<'p, 't> Walk<'p, 't> {
     /// The claim window as the facts known at `at` give it.
     fn window_at(&self, at: DateTime<Utc>) -> Option<Result<ClaimWindow, NoWindow>> {
         let clock = self.order.as_ref()?;
-        let first_contact = self.first_received_at?;
-        Some(clock.window(self.facts.categories(), first_contact, at))
+        Some(clock.window(self.facts.categories(), self.claim_from?, at))
     }
 
     /// The facts at `at`, order facts included.
@@ -362,7 +363,10 @@ impl<'p, 't> Walk<'p, 't> {
         cats: CategorySet,
     ) -> Result<(), SlaError> {
         self.facts = self.facts.with_categories(cats);
-        self.first_received_at.get_or_insert(at);
+        if self.first_received_at.is_none() {
+            self.first_received_at = Some(at);
+            self.claim_from = self.order.as_ref().map(|c| c.after_contact_wait(at));
+        }
         if let Some(w) = self.window_at(at) {
             self.window_known_at = Some(at);
             let (window, reason) = match w {
@@ -501,6 +505,7 @@ impl Policy {
             no_window: None,
             window_seen: false,
             window_known_at: None,
+            claim_from: None,
         };
         let mut prev: Option<DateTime<Utc>> = None;
         for (index, (m, cats)) in ticket.messages.iter().zip(&per_message).enumerate() {

@@ -344,25 +344,51 @@ pub(crate) struct ZoneTable {
     /// `(at, before, after)`: the first instant with the new offset (Unix
     /// seconds) and the offsets before and after it (seconds).
     transitions: Vec<(i64, i64, i64)>,
+    /// For each span of `2^BUCKET_BITS` seconds from `Zone::FROM`, the index of the
+    /// first transition at or after its start: a lookup is an index and a scan of
+    /// a transition or two, not a binary search.
+    buckets: Vec<u32>,
 }
 
 impl ZoneTable {
     /// 26 hours. No UTC offset exceeds 14 hours and a zone's transitions are days
     /// apart, so within `MAX_SHIFT` of a local time at most one transition matters.
     const MAX_SHIFT: i64 = 26 * 3_600;
+    /// Buckets of about 48.5 days.
+    const BUCKET_BITS: u32 = 22;
 
     pub(crate) fn new(tz: Tz) -> ZoneTable {
         let zone = Zone::new(tz);
         let secs = |ns: i128| i64::try_from(div_floor(ns, NS)).unwrap_or_default();
+        let transitions: Vec<(i64, i64, i64)> = zone
+            .transitions
+            .iter()
+            .map(|t| (secs(t.at), secs(t.before), secs(t.after)))
+            .collect();
+        let count = ((Zone::TO - Zone::FROM) >> Self::BUCKET_BITS) + 1;
+        let buckets = (0..count)
+            .map(|b| {
+                let start = Zone::FROM + (b << Self::BUCKET_BITS);
+                let i = transitions.partition_point(|t| t.0 < start);
+                u32::try_from(i).unwrap_or(u32::MAX)
+            })
+            .collect();
         ZoneTable {
             tz,
             first: secs(zone.first),
-            transitions: zone
-                .transitions
-                .iter()
-                .map(|t| (secs(t.at), secs(t.before), secs(t.after)))
-                .collect(),
+            transitions,
+            buckets,
         }
+    }
+
+    /// An index at or before the first transition after `low` (`low` within the
+    /// table's years).
+    fn start_index(&self, low: i64) -> usize {
+        let bucket = (low.max(Zone::FROM) - Zone::FROM) >> Self::BUCKET_BITS;
+        usize::try_from(bucket)
+            .ok()
+            .and_then(|b| self.buckets.get(b))
+            .map_or(0, |&i| i as usize)
     }
 
     /// The instants at which the local days `date + n` end, for each `n` of
@@ -395,10 +421,7 @@ impl ZoneTable {
     fn resolve_secs(&self, l: i64, from: &mut Option<usize>) -> i64 {
         let ts = &self.transitions;
         let low = l - Self::MAX_SHIFT;
-        let mut i = match *from {
-            Some(i) => i,
-            None => ts.partition_point(|t| t.0 <= low),
-        };
+        let mut i = from.unwrap_or_else(|| self.start_index(low));
         while ts.get(i).is_some_and(|t| t.0 <= low) {
             i += 1;
         }
