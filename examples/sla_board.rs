@@ -61,12 +61,9 @@ fn band_label(r: &SlaReport) -> &'static str {
 }
 
 fn main() -> ExitCode {
-    let opts = match common::parse_options(USAGE) {
+    let opts = match common::options_or_exit(USAGE) {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let mut color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for flag in &opts.flags {

@@ -51,12 +51,9 @@ struct OutputMatch<'a> {
 const USAGE: &str = "usage: triage [--policy FILE] [--now RFC3339] < tickets.jsonl";
 
 fn main() -> ExitCode {
-    let opts = match common::parse_options(USAGE) {
+    let opts = match common::options_or_exit(USAGE) {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     if let Some(flag) = opts.flags.first() {
         eprintln!("unknown argument `{flag}`\n{USAGE}");

@@ -138,6 +138,18 @@ pub enum ClaimCondition {
     ReturnedNotRefunded,
 }
 
+impl ClaimCondition {
+    /// The `snake_case` name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ClaimCondition::NotReceived => "not_received",
+            ClaimCondition::DeliveredNotReceived => "delivered_not_received",
+            ClaimCondition::NotAsExpected => "not_as_expected",
+            ClaimCondition::ReturnedNotRefunded => "returned_not_refunded",
+        }
+    }
+}
+
 /// When an A-to-z claim becomes possible for the buyer's problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -617,6 +629,18 @@ mod tests {
             )
             .map(|w| (w.condition, w.opens_at));
             assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn condition_names_match_serde() {
+        for c in [
+            ClaimCondition::NotReceived,
+            ClaimCondition::DeliveredNotReceived,
+            ClaimCondition::NotAsExpected,
+            ClaimCondition::ReturnedNotRefunded,
+        ] {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
         }
     }
 

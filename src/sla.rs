@@ -233,6 +233,20 @@ impl SlaReport {
                 out.push_str(&format!(", {} closure(s)", s.closures));
             }
         }
+        match (self.claim_window, self.no_claim_window) {
+            (Some(w), _) if self.claim_window_open => out.push_str(&format!(
+                "; A-to-z claim window open since {} ({})",
+                w.opens_at.to_rfc3339(),
+                w.condition.as_str()
+            )),
+            (Some(w), _) => out.push_str(&format!(
+                "; A-to-z claim window opens {} ({})",
+                w.opens_at.to_rfc3339(),
+                w.condition.as_str()
+            )),
+            (None, Some(reason)) => out.push_str(&format!("; no A-to-z claim window: {reason}")),
+            (None, None) => {}
+        }
         out
     }
 }
@@ -1122,6 +1136,17 @@ mod tests {
             assert_eq!(r.rule.as_deref(), Some("amazon_claim_window_open"));
             assert_eq!(r.due_at, Some(d(11, 7, 10, 0)));
             assert!(r.claim_window_open);
+            let why = r.explanation();
+            assert!(
+                why.starts_with("tier odr_critical by amazon_claim_window_open"),
+                "{why}"
+            );
+            assert!(
+                why.ends_with(
+                    "A-to-z claim window open since 2026-11-07T00:00:00+00:00 (not_received)"
+                ),
+                "{why}"
+            );
         }
 
         #[test]

@@ -126,6 +126,14 @@ pub struct Options {
     pub flags: Vec<String>,
 }
 
+/// [`parse_options`], or the error printed on stderr and exit code 2.
+pub fn options_or_exit(usage: &str) -> Result<Options, std::process::ExitCode> {
+    parse_options(usage).map_err(|e| {
+        eprintln!("{e}");
+        std::process::ExitCode::from(2)
+    })
+}
+
 pub fn parse_options(usage: &str) -> Result<Options, String> {
     let mut policy = Policy::default();
     let mut now = DateTime::<Utc>::from(std::time::SystemTime::now());
