@@ -5,11 +5,13 @@
 use std::cmp::Reverse;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{dfa, Anchored, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use crate::lexicon::{parse_term, Lexicon, ScriptTables, TermSpec};
-use crate::normalize::{is_cjk, Normalized};
+use crate::normalize::{is_cjk, Feed, Normalized};
 use crate::risk::RiskCategory;
 
 /// One lexicon term found in a text (see [`Classifier::scan`](crate::Classifier::scan)).
@@ -41,18 +43,19 @@ pub struct BuildError {
     message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
-    Term {
-        category: RiskCategory,
-        term: Arc<str>,
-    },
+    Term(RiskCategory),
     Suppressor,
     Negation,
 }
 
-#[derive(Debug, Clone)]
+/// What the filter needs to know about a pattern, for every automaton match: kept
+/// small (8 bytes) so the table stays in cache beside the automaton's.
+#[derive(Debug, Clone, Copy)]
 struct Pattern {
+    /// Length of the normal form in bytes.
+    len: u32,
     role: Role,
     /// The left edge must be on a word boundary.
     bound_left: bool,
@@ -76,6 +79,7 @@ struct Pattern {
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     pub(crate) norm: Normalized,
+    raw: Vec<Raw>,
     terms: Vec<Hit>,
     suppressors: Vec<(usize, usize)>,
     negations: Vec<Cue>,
@@ -96,6 +100,62 @@ struct Hit {
     pattern: usize,
 }
 
+/// An automaton match: where it ends in the normalised text, and which pattern.
+#[derive(Debug, Clone, Copy)]
+struct Raw {
+    end: usize,
+    pattern: usize,
+}
+
+/// Steps the automaton with each normalised byte as the normaliser writes it,
+/// recording every match (overlapping semantics: all patterns ending at each byte).
+struct Stepper<'a, A> {
+    aut: &'a A,
+    sid: StateID,
+    hits: &'a mut Vec<Raw>,
+}
+
+impl<A: Automaton> Stepper<'_, A> {
+    /// Records the matches of the match state `sid` ending at `end`.
+    #[inline(always)]
+    fn record(&mut self, sid: StateID, end: usize) {
+        for k in 0..self.aut.match_len(sid) {
+            let pattern = self.aut.match_pattern(sid, k).as_usize();
+            self.hits.push(Raw { end, pattern });
+        }
+    }
+}
+
+impl<A: Automaton> Feed for Stepper<'_, A> {
+    type State = StateID;
+
+    #[inline(always)]
+    fn state(&self) -> StateID {
+        self.sid
+    }
+
+    #[inline(always)]
+    fn set_state(&mut self, sid: StateID) {
+        self.sid = sid;
+    }
+
+    #[inline(always)]
+    fn step(&mut self, sid: StateID, byte: u8, end: usize) -> StateID {
+        let sid = self.aut.next_state(Anchored::No, sid, byte);
+        if self.aut.is_special(sid) && self.aut.is_match(sid) {
+            self.record(sid, end);
+        }
+        sid
+    }
+}
+
+/// The automaton: a DFA (fastest), or a contiguous NFA when the patterns are too
+/// many for a DFA.
+enum Engine {
+    Dfa(dfa::DFA),
+    Nfa(contiguous::NFA),
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Cue {
     start: usize,
@@ -110,8 +170,12 @@ pub(crate) struct Matcher {
 
 struct MatcherInner {
     /// `None` only for [`Matcher::empty`].
-    ac: Option<AhoCorasick>,
+    engine: Option<Engine>,
+    /// The unanchored start state of `engine`.
+    start: StateID,
     patterns: Vec<Pattern>,
+    /// The lexicon term of each [`Role::Term`] pattern, by pattern index.
+    terms: Vec<Option<Arc<str>>>,
     normal_forms: Vec<String>,
 }
 
@@ -119,7 +183,13 @@ impl std::fmt::Debug for MatcherInner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Matcher")
             .field("patterns", &self.patterns.len())
-            .field("kind", &self.ac.as_ref().map(AhoCorasick::kind))
+            .field(
+                "kind",
+                &self.engine.as_ref().map(|e| match e {
+                    Engine::Dfa(_) => "dfa",
+                    Engine::Nfa(_) => "contiguous nfa",
+                }),
+            )
             .finish()
     }
 }
@@ -135,6 +205,7 @@ impl Matcher {
         let tables = ScriptTables::new();
         let mut normal_forms: Vec<String> = Vec::new();
         let mut patterns: Vec<Pattern> = Vec::new();
+        let mut terms: Vec<Option<Arc<str>>> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut owner = std::collections::HashMap::new();
         let no_list = String::new;
@@ -148,37 +219,38 @@ impl Matcher {
             let Ok(spec) = parse_term(raw, &no_list) else {
                 return;
             };
-            if let Role::Term { category, .. } = &role {
-                if !explicit && owner.get(&spec.core).is_some_and(|c| c != category) {
+            if let Role::Term(category) = role {
+                if !explicit && owner.get(&spec.core).is_some_and(|&c| c != category) {
                     return;
                 }
             }
-            let kind = match &role {
-                Role::Term { category, .. } => 3 + *category as usize,
+            let kind = match role {
+                Role::Term(category) => 3 + category as usize,
                 Role::Suppressor => 1,
                 Role::Negation => 2,
             };
             if !seen.insert((spec.core.clone(), spec.open_left, spec.open_right, kind)) {
                 return;
             }
+            let Ok(len) = u32::try_from(spec.core.len()) else {
+                return;
+            };
             let (bound_left, bound_right) = edge_bounds(&spec);
-            normal_forms.push(spec.core);
             patterns.push(Pattern {
+                len,
                 role,
                 bound_left,
                 bound_right,
             });
-        };
-        let term_role = |category, term: &str| Role::Term {
-            category,
-            term: Arc::from(term),
+            terms.push(matches!(role, Role::Term(_)).then(|| Arc::from(raw)));
+            normal_forms.push(spec.core);
         };
         for (category, term) in lexicon.terms() {
-            add(term, term_role(category, term), true);
+            add(term, Role::Term(category), true);
         }
         for (category, term) in lexicon.terms() {
             for v in tables.variants(term) {
-                add(&v, term_role(category, &v), false);
+                add(&v, Role::Term(category), false);
             }
         }
         for s in lexicon.suppressors() {
@@ -193,21 +265,37 @@ impl Matcher {
                 add(&v, Role::Negation, true);
             }
         }
-        let build = |kind| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .kind(kind)
-                .build(&normal_forms)
+        let error = |e: &dyn std::fmt::Display| BuildError {
+            message: e.to_string(),
         };
-        let ac = build(Some(AhoCorasickKind::DFA))
-            .or_else(|_| build(None))
-            .map_err(|e| BuildError {
-                message: e.to_string(),
-            })?;
+        // Standard semantics, reported overlapping: every pattern ending at each
+        // byte. No prefilter: the matcher steps the automaton itself, byte by byte,
+        // as the normaliser writes the text.
+        let engine = match dfa::DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(&normal_forms)
+        {
+            Ok(dfa) => Engine::Dfa(dfa),
+            Err(_) => Engine::Nfa(
+                contiguous::NFA::builder()
+                    .match_kind(MatchKind::Standard)
+                    .prefilter(false)
+                    .build(&normal_forms)
+                    .map_err(|e| error(&e))?,
+            ),
+        };
+        let start = match &engine {
+            Engine::Dfa(a) => a.start_state(Anchored::No),
+            Engine::Nfa(a) => a.start_state(Anchored::No),
+        }
+        .map_err(|e| error(&e))?;
         Ok(Matcher {
             inner: Arc::new(MatcherInner {
-                ac: Some(ac),
+                engine: Some(engine),
+                start,
                 patterns,
+                terms,
                 normal_forms,
             }),
         })
@@ -217,8 +305,10 @@ impl Matcher {
     pub(crate) fn empty() -> Matcher {
         Matcher {
             inner: Arc::new(MatcherInner {
-                ac: None,
+                engine: None,
+                start: StateID::ZERO,
                 patterns: Vec::new(),
+                terms: Vec::new(),
                 normal_forms: Vec::new(),
             }),
         }
@@ -230,15 +320,41 @@ impl Matcher {
     }
 
     /// Scans `text`: results in `scratch.out`, in order of position.
+    ///
+    /// Normalising and searching are one pass: the normaliser hands each byte it
+    /// writes to the automaton, whose dependent table loads then overlap the
+    /// normaliser's work (see `benches/classify.rs`).
     pub(crate) fn scan(&self, text: &str, scratch: &mut Scratch) {
-        scratch.norm.normalize(text);
-        self.scan_normalized(text, scratch);
+        let inner = &*self.inner;
+        scratch.raw.clear();
+        let hits = &mut scratch.raw;
+        match &inner.engine {
+            Some(Engine::Dfa(aut)) => scratch.norm.normalize_feeding(
+                text,
+                &mut Stepper {
+                    aut,
+                    sid: inner.start,
+                    hits,
+                },
+            ),
+            Some(Engine::Nfa(aut)) => scratch.norm.normalize_feeding(
+                text,
+                &mut Stepper {
+                    aut,
+                    sid: inner.start,
+                    hits,
+                },
+            ),
+            None => scratch.norm.normalize(text),
+        }
+        self.filter(text, scratch);
     }
 
-    /// Scans the already normalised `scratch.norm` of `text`.
-    fn scan_normalized(&self, text: &str, scratch: &mut Scratch) {
+    /// Turns the automaton's matches in `scratch.raw` into hits on `text`.
+    fn filter(&self, text: &str, scratch: &mut Scratch) {
         let Scratch {
             norm,
+            raw,
             terms,
             suppressors,
             negations,
@@ -248,17 +364,15 @@ impl Matcher {
         suppressors.clear();
         negations.clear();
         out.clear();
-        let Some(ac) = &self.inner.ac else {
-            return;
-        };
         let normalized = norm.as_str();
         let pats = &self.inner.patterns;
-        for m in ac.find_overlapping_iter(normalized) {
-            let Some(p) = pats.get(m.pattern().as_usize()) else {
+        for &Raw { end, pattern } in raw.iter() {
+            let Some(p) = pats.get(pattern) else {
                 continue;
             };
-            if (p.bound_left && !left_boundary(normalized, m.start()))
-                || (p.bound_right && !right_boundary(normalized, m.end()))
+            let start = end.saturating_sub(p.len as usize);
+            if (p.bound_left && !left_boundary(normalized, start))
+                || (p.bound_right && !right_boundary(normalized, end))
             {
                 continue;
             }
@@ -266,16 +380,13 @@ impl Matcher {
             // inside the expansion of one character) is done lazily below: only
             // for the few hits that matter.
             match p.role {
-                Role::Term { .. } => terms.push(Hit {
-                    start: m.start(),
-                    end: m.end(),
-                    pattern: m.pattern().as_usize(),
+                Role::Term(_) => terms.push(Hit {
+                    start,
+                    end,
+                    pattern,
                 }),
-                Role::Suppressor => suppressors.push((m.start(), m.end())),
-                Role::Negation => negations.push(Cue {
-                    start: m.start(),
-                    end: m.end(),
-                }),
+                Role::Suppressor => suppressors.push((start, end)),
+                Role::Negation => negations.push(Cue { start, end }),
             }
         }
         if terms.is_empty() {
@@ -291,19 +402,25 @@ impl Matcher {
         terms.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.pattern));
         negations.sort_unstable_by_key(|c| c.end);
         let mut kept_end = 0;
+        // Hits and their nearest cues come in order of position: look their
+        // original ranges up from where the last one was found.
+        let (mut hint, mut cue_hint) = (0, 0);
         for h in terms.iter() {
             if h.start < kept_end {
                 continue;
             }
             // A hit that does not map back is not a hit (and blocks nothing).
-            let Some(orig) = norm.original_range(h.start..h.end) else {
+            let Some(orig) = norm.original_range_from(h.start..h.end, &mut hint) else {
                 continue;
             };
             kept_end = h.end;
-            let Some(Pattern {
-                role: Role::Term { category, term },
-                ..
-            }) = pats.get(h.pattern)
+            let (
+                Some(Pattern {
+                    role: Role::Term(category),
+                    ..
+                }),
+                Some(Some(term)),
+            ) = (pats.get(h.pattern), self.inner.terms.get(h.pattern))
             else {
                 continue;
             };
@@ -317,7 +434,7 @@ impl Matcher {
                             .get(cue.end..h.start)
                             .is_some_and(|gap| words_at_most(gap, 2))
                             && norm
-                                .original_range(cue.start..cue.end)
+                                .original_range_from(cue.start..cue.end, &mut cue_hint)
                                 .and_then(|c| text.get(c.end..orig.start))
                                 .is_some_and(|gap| !gap.contains(is_sentence_end))
                     })

@@ -30,6 +30,46 @@ pub fn normalize(text: &str) -> String {
     n.text
 }
 
+/// Receives every byte of normalised text as it is written (the matcher steps its
+/// automaton with them, so normalising and searching share one pass).
+///
+/// The hot loop keeps the feed's state in a local (a register) between bytes:
+/// [`Feed::step`] takes and returns it, [`Feed::feed`] is the one-off form.
+pub(crate) trait Feed {
+    /// What changes with every byte (the automaton's state).
+    type State: Copy;
+
+    /// The current state.
+    fn state(&self) -> Self::State;
+
+    /// Makes `state` current.
+    fn set_state(&mut self, state: Self::State);
+
+    /// Consumes `byte` in `state`; the normalised text is `end` bytes long with it.
+    fn step(&mut self, state: Self::State, byte: u8, end: usize) -> Self::State;
+
+    /// Consumes `byte` in the current state.
+    #[inline(always)]
+    fn feed(&mut self, byte: u8, end: usize) {
+        let state = self.step(self.state(), byte, end);
+        self.set_state(state);
+    }
+}
+
+/// Feeds nothing: plain normalisation.
+impl Feed for () {
+    type State = ();
+
+    #[inline(always)]
+    fn state(&self) {}
+
+    #[inline(always)]
+    fn set_state(&mut self, _state: ()) {}
+
+    #[inline(always)]
+    fn step(&mut self, _state: (), _byte: u8, _end: usize) {}
+}
+
 /// One piece of the offset map: normalised bytes from `norm` up to the next segment's
 /// `norm` came from original bytes `orig..orig_end`.
 ///
@@ -177,6 +217,13 @@ impl Normalized {
 
     /// Replaces the content with the normalisation of `text`, reusing the buffers.
     pub fn normalize(&mut self, text: &str) {
+        self.normalize_feeding(text, &mut ());
+    }
+
+    /// [`Normalized::normalize`], handing every normalised byte to `feed` as it is
+    /// written: the matcher steps its automaton with them, so normalising and
+    /// searching are one pass over the text.
+    pub(crate) fn normalize_feeding<F: Feed>(&mut self, text: &str, feed: &mut F) {
         self.text.clear();
         self.segs.clear();
         let mut skips = std::mem::take(&mut self.skips);
@@ -185,7 +232,7 @@ impl Normalized {
         let mut at = 0;
         for skip in &skips {
             if skip.start > at {
-                self.push_chunk(text, at, skip.start, &mut pending);
+                self.push_chunk(text, at, skip.start, &mut pending, feed);
             }
             if pending.is_none() {
                 pending = Some(skip.start);
@@ -193,7 +240,7 @@ impl Normalized {
             at = at.max(skip.end);
         }
         if cut > at {
-            self.push_chunk(text, at, cut, &mut pending);
+            self.push_chunk(text, at, cut, &mut pending, feed);
         }
         self.skips = skips;
     }
@@ -202,13 +249,27 @@ impl Normalized {
     /// `None` if `range` is empty, out of bounds, or starts or ends strictly inside
     /// the normalised form of one original character.
     pub fn original_range(&self, range: Range<usize>) -> Option<Range<usize>> {
+        self.original_range_from(range, &mut 0)
+    }
+
+    /// [`Normalized::original_range`] for ranges looked up in order of position:
+    /// the search for the range's segments starts at `*hint` (a segment index, 0
+    /// at first) and leaves it at the start segment, for the next range.
+    pub(crate) fn original_range_from(
+        &self,
+        range: Range<usize>,
+        hint: &mut usize,
+    ) -> Option<Range<usize>> {
         if range.start >= range.end || range.end > self.text.len() {
             return None;
         }
-        let si = self
-            .segs
-            .partition_point(|s| s.norm <= range.start)
-            .checked_sub(1)?;
+        let from = if self.segs.get(*hint).is_some_and(|s| s.norm <= range.start) {
+            *hint
+        } else {
+            0
+        };
+        let si = self.last_segment_at_or_before(range.start, from)?;
+        *hint = si;
         let s = self.segs.get(si)?;
         let start = if s.stride > 0 {
             s.orig + (range.start - s.norm) * usize::from(s.stride)
@@ -217,10 +278,7 @@ impl Normalized {
         } else {
             return None;
         };
-        let ei = self
-            .segs
-            .partition_point(|s| s.norm < range.end)
-            .checked_sub(1)?;
+        let ei = self.last_segment_at_or_before(range.end - 1, si)?;
         let e = self.segs.get(ei)?;
         let e_end = self.segs.get(ei + 1).map_or(self.text.len(), |n| n.norm);
         let end = if e.stride > 0 {
@@ -233,30 +291,51 @@ impl Normalized {
         Some(start..end)
     }
 
-    fn flush_pending(&mut self, pending: &mut Option<usize>, now: usize) {
+    /// The index of the last segment starting at or before normalised byte `pos`,
+    /// searching from segment `from` (which starts at or before `pos`) by galloping.
+    fn last_segment_at_or_before(&self, pos: usize, from: usize) -> Option<usize> {
+        let rest = self.segs.get(from..)?;
+        let mut step = 1;
+        let mut lo = 0;
+        while rest.get(lo + step).is_some_and(|s| s.norm <= pos) {
+            lo += step;
+            step *= 2;
+        }
+        let window = rest.get(lo..(lo + step).min(rest.len()))?;
+        let k = window.partition_point(|s| s.norm <= pos).checked_sub(1)?;
+        Some(from + lo + k)
+    }
+
+    /// Appends `s` (already normalised) and feeds its bytes.
+    fn emit<F: Feed>(&mut self, s: &str, feed: &mut F) {
+        let mut end = self.text.len();
+        self.text.push_str(s);
+        for &b in s.as_bytes() {
+            end += 1;
+            feed.feed(b, end);
+        }
+    }
+
+    /// Writes the pending separator run (if any, and not at the start) as one space.
+    fn flush_pending<F: Feed>(&mut self, pending: &mut Option<usize>, now: usize, feed: &mut F) {
         if let Some(p) = pending.take() {
             if !self.text.is_empty() {
                 if now == p + 1 {
-                    self.push_strided(p, " ", 1);
+                    self.push_strided(p, " ", 1, feed);
                 } else if now == p + 3 {
-                    self.push_strided(p, " ", 3);
+                    self.push_strided(p, " ", 3, feed);
                 } else {
-                    self.segs.push(Segment {
-                        norm: self.text.len(),
-                        orig: p,
-                        orig_end: now,
-                        stride: 0,
-                    });
-                    self.text.push(' ');
+                    self.push_opaque_start(p, now);
+                    self.emit(" ", feed);
                 }
             }
         }
     }
 
-    /// Appends `s` (already normalised), which came from `s.len() * stride` original
-    /// bytes starting at `orig`, each normalised byte from `stride` of them.
-    fn push_strided(&mut self, orig: usize, s: &str, stride: u8) {
-        let norm = self.text.len();
+    /// Records that the `len` normalised bytes at `norm` came from `len * stride`
+    /// original bytes at `orig`, each normalised byte from `stride` of them (extends
+    /// the last segment when it continues it).
+    fn map_strided(&mut self, orig: usize, norm: usize, len: usize, stride: u8) {
         let width = usize::from(stride);
         match self.segs.last_mut() {
             Some(last)
@@ -264,16 +343,22 @@ impl Normalized {
                     && last.orig_end == orig
                     && last.norm + (last.orig_end - last.orig) / width == norm =>
             {
-                last.orig_end += s.len() * width;
+                last.orig_end += len * width;
             }
             _ => self.segs.push(Segment {
                 norm,
                 orig,
-                orig_end: orig + s.len() * width,
+                orig_end: orig + len * width,
                 stride,
             }),
         }
-        self.text.push_str(s);
+    }
+
+    /// Appends `s` (already normalised), which came from `s.len() * stride` original
+    /// bytes starting at `orig`, each normalised byte from `stride` of them.
+    fn push_strided<F: Feed>(&mut self, orig: usize, s: &str, stride: u8, feed: &mut F) {
+        self.map_strided(orig, self.text.len(), s.len(), stride);
+        self.emit(s, feed);
     }
 
     fn push_opaque_start(&mut self, orig: usize, orig_end: usize) {
@@ -286,7 +371,14 @@ impl Normalized {
     }
 
     /// Normalises `text[from..to]` (a whole number of lines, or the tail).
-    fn push_chunk(&mut self, text: &str, from: usize, to: usize, pending: &mut Option<usize>) {
+    fn push_chunk<F: Feed>(
+        &mut self,
+        text: &str,
+        from: usize,
+        to: usize,
+        pending: &mut Option<usize>,
+        feed: &mut F,
+    ) {
         let Some(chunk) = text.get(..to) else {
             return;
         };
@@ -294,99 +386,14 @@ impl Normalized {
         let mut i = from;
         while i < to {
             // The fast path: a run of kept ASCII and CJK characters, copied.
-            let mut j = i;
-            let mut last_start = i;
-            let mut saw_ascii = false;
-            loop {
-                match bytes.get(j) {
-                    // U+5000..=U+9FFF: CJK ideographs (valid UTF-8 is guaranteed).
-                    Some(&b) if (0xE5..=0xE9).contains(&b) => {
-                        last_start = j;
-                        j += 3;
-                        continue;
-                    }
-                    // U+4000..=U+4FFF except the hexagrams U+4DC0..=U+4DFF (E4 B7 ..).
-                    Some(&0xE4) if bytes.get(j + 1) != Some(&0xB7) => {
-                        last_start = j;
-                        j += 3;
-                        continue;
-                    }
-                    Some(&b) if b < 0x80 => {
-                        if ascii_kept(b) {
-                            saw_ascii = true;
-                            // 8 ASCII bytes at a time while they all belong to the run.
-                            let start = j;
-                            let prefix = |j: usize| match bytes
-                                .get(j..j + 8)
-                                .and_then(|w| <[u8; 8]>::try_from(w).ok())
-                            {
-                                // A space in the last byte belongs if the next is kept.
-                                Some(w @ [.., b' '])
-                                    if ascii_prefix8(u64::from_le_bytes(w)) == 7 =>
-                                {
-                                    if bytes.get(j + 8).is_some_and(|&b| ascii_kept(b)) {
-                                        8
-                                    } else {
-                                        7
-                                    }
-                                }
-                                Some(w) => ascii_prefix8(u64::from_le_bytes(w)),
-                                None => 0,
-                            };
-                            // A predicted branch rather than a data dependency on `n`
-                            // carries the loop, so the loads run ahead.
-                            while prefix(j) == 8 {
-                                j += 8;
-                            }
-                            j += prefix(j);
-                            if j == start {
-                                j += 1; // `b` itself, near the end of the text
-                            }
-                            last_start = j - 1;
-                            continue;
-                        }
-                        // A single space between kept characters maps to itself.
-                        if b == b' ' && j > i && starts_with_fast_kept(bytes.get(j + 1..)) {
-                            j += 1;
-                            continue;
-                        }
-                        break;
-                    }
-                    Some(&b) if (0xE3..=0xE9).contains(&b) => {
-                        match bytes.get(j..).and_then(decode3) {
-                            Some(cp) if is_fast_cjk(cp) => {
-                                last_start = j;
-                                j += 3;
-                                continue;
-                            }
-                            _ => break,
-                        }
-                    }
-                    _ => break,
-                }
+            let (end, before_mark) = self.verbatim_run(chunk, i, pending, feed);
+            if before_mark {
+                // A combining mark composes with the character before it.
+                i = self.slow_group(chunk, end, pending, feed);
+                continue;
             }
-            if j > i {
-                // A combining mark after the run composes with its last character.
-                let end = if followed_by_mark(chunk, j) {
-                    last_start
-                } else {
-                    j
-                };
-                if end > i {
-                    self.flush_pending(pending, i);
-                    if let Some(run) = chunk.get(i..end) {
-                        let at = self.text.len();
-                        self.push_strided(i, run, 1);
-                        // Only ASCII letters can be upper-case in a verbatim run.
-                        if let Some(tail) = self.text.get_mut(at..).filter(|_| saw_ascii) {
-                            tail.make_ascii_lowercase();
-                        }
-                    }
-                }
+            if end > i {
                 i = end;
-                if end < j {
-                    i = self.slow_group(chunk, i, pending);
-                }
                 continue;
             }
             // ASCII separators (kept ASCII bytes always start a run above).
@@ -402,7 +409,7 @@ impl Normalized {
             }
             // A run of full-width letters and digits: one stride-3 segment.
             if bytes.get(i) == Some(&0xEF) {
-                let k = self.fullwidth_run(chunk, i, pending);
+                let k = self.fullwidth_run(chunk, i, pending, feed);
                 if k > i {
                     i = k;
                     continue;
@@ -421,22 +428,134 @@ impl Normalized {
                 i += len;
             } else if let Some(a) = fullwidth_ascii_alnum(c) {
                 if followed_by_mark(chunk, i + len) {
-                    i = self.slow_group(chunk, i, pending);
+                    i = self.slow_group(chunk, i, pending, feed);
                 } else {
-                    self.flush_pending(pending, i);
+                    self.flush_pending(pending, i, feed);
                     let mut buf = [0; 4];
-                    self.push_strided(i, char::from(a).encode_utf8(&mut buf), 3);
+                    self.push_strided(i, char::from(a).encode_utf8(&mut buf), 3, feed);
                     i += len;
                 }
             } else {
-                i = self.slow_group(chunk, i, pending);
+                i = self.slow_group(chunk, i, pending, feed);
             }
         }
     }
 
+    /// Copies the run of verbatim characters at `at`: kept ASCII (lower-cased) and
+    /// fast CJK characters, and the separator runs between them (ASCII and known
+    /// separators, as one space), feeding each byte as it goes. This loop is where
+    /// almost all text goes; feeding here lets the automaton's dependent loads
+    /// overlap the normaliser's work. The text is written in slices.
+    ///
+    /// Returns where the run ends and whether it stopped before a character that a
+    /// combining mark follows (that character needs NFKC).
+    #[inline(always)]
+    fn verbatim_run<F: Feed>(
+        &mut self,
+        chunk: &str,
+        at: usize,
+        pending: &mut Option<usize>,
+        feed: &mut F,
+    ) -> (usize, bool) {
+        let bytes = chunk.as_bytes();
+        let mut len = verbatim_len(bytes, at);
+        if len == 0 {
+            return (at, false);
+        }
+        self.flush_pending(pending, at, feed);
+        let norm = self.text.len();
+        // The identity segment being built: original byte `i` of it is normalised
+        // byte `seg_norm + (i - seg_orig)`; `text` holds it up to original `copied`.
+        let (mut seg_orig, mut seg_norm) = (at, norm);
+        let mut copied = at;
+        let mut i = at;
+        let mut before_mark = false;
+        let mut state = feed.state();
+        loop {
+            // The character at `i` (`len` bytes) is verbatim; it is written unless a
+            // combining mark follows it.
+            let next = i + len;
+            let next_byte = bytes.get(next).copied();
+            let next_cjk = match next_byte {
+                Some(b) if b < 0x80 => false,
+                Some(_) if starts_fast_cjk(bytes, next) => true,
+                Some(_) if followed_by_mark(chunk, next) => {
+                    before_mark = true;
+                    break;
+                }
+                _ => false,
+            };
+            let end = seg_norm + (next - seg_orig);
+            if len == 1 {
+                let b = bytes.get(i).copied().unwrap_or_default();
+                state = feed.step(state, lower_kept(b), end);
+            } else if let Some(&[b0, b1, b2]) = bytes.get(i..next) {
+                state = feed.step(state, b0, end - 2);
+                state = feed.step(state, b1, end - 1);
+                state = feed.step(state, b2, end);
+            }
+            i = next;
+            if next_cjk {
+                len = 3;
+                continue;
+            }
+            let Some(b) = next_byte else {
+                break;
+            };
+            if b < 0x80 && lower_kept(b) != 0 {
+                len = 1;
+                continue;
+            }
+            // A separator run followed by a verbatim character: one space.
+            let after = separator_run_end(bytes, next);
+            len = verbatim_len(bytes, after);
+            if after == next || len == 0 {
+                break;
+            }
+            state = feed.step(state, b' ', end + 1);
+            if after == next + 1 {
+                // One ASCII separator: the identity segment goes on.
+                if b != b' ' {
+                    self.text
+                        .push_str(chunk.get(copied..next).unwrap_or_default());
+                    self.text.push(' ');
+                    copied = after;
+                }
+            } else {
+                self.text
+                    .push_str(chunk.get(copied..next).unwrap_or_default());
+                self.map_strided(seg_orig, seg_norm, next - seg_orig, 1);
+                if after == next + 3 {
+                    self.map_strided(next, self.text.len(), 1, 3);
+                } else {
+                    self.push_opaque_start(next, after);
+                }
+                self.text.push(' ');
+                (seg_orig, seg_norm) = (after, self.text.len());
+                copied = after;
+            }
+            i = after;
+        }
+        feed.set_state(state);
+        self.text.push_str(chunk.get(copied..i).unwrap_or_default());
+        if let Some(run) = self.text.get_mut(norm..) {
+            run.make_ascii_lowercase();
+        }
+        if i > seg_orig {
+            self.map_strided(seg_orig, seg_norm, i - seg_orig, 1);
+        }
+        (i, before_mark)
+    }
+
     /// Normalises the run of full-width ASCII letters and digits at `at` (none
     /// followed by a combining mark); returns its end (`at` if there is none).
-    fn fullwidth_run(&mut self, chunk: &str, at: usize, pending: &mut Option<usize>) -> usize {
+    fn fullwidth_run<F: Feed>(
+        &mut self,
+        chunk: &str,
+        at: usize,
+        pending: &mut Option<usize>,
+        feed: &mut F,
+    ) -> usize {
         let bytes = chunk.as_bytes();
         let mut lowered = std::mem::take(&mut self.lowered);
         lowered.clear();
@@ -453,8 +572,8 @@ impl Normalized {
             k += 3;
         }
         if k > at {
-            self.flush_pending(pending, at);
-            self.push_strided(at, &lowered, 3);
+            self.flush_pending(pending, at, feed);
+            self.push_strided(at, &lowered, 3, feed);
         }
         self.lowered = lowered;
         k
@@ -463,7 +582,13 @@ impl Normalized {
     /// Normalises the group of one base character at `at` plus its following
     /// combining marks (zero-width characters among them are dropped) with NFKC;
     /// returns the end of the group.
-    fn slow_group(&mut self, chunk: &str, at: usize, pending: &mut Option<usize>) -> usize {
+    fn slow_group<F: Feed>(
+        &mut self,
+        chunk: &str,
+        at: usize,
+        pending: &mut Option<usize>,
+        feed: &mut F,
+    ) -> usize {
         let Some(rest) = chunk.get(at..) else {
             return chunk.len();
         };
@@ -506,12 +631,12 @@ impl Normalized {
             if lead_sep && pending.is_none() {
                 *pending = Some(at);
             }
-            self.flush_pending(pending, at);
+            self.flush_pending(pending, at, feed);
             if group.len() == end - at && group == lowered && group.chars().nth(1).is_none() {
-                self.push_strided(at, &lowered, 1);
+                self.push_strided(at, &lowered, 1, feed);
             } else {
                 self.push_opaque_start(at, end);
-                self.text.push_str(&lowered);
+                self.emit(&lowered, feed);
             }
             if trail_sep {
                 *pending = Some(end);
@@ -523,35 +648,70 @@ impl Normalized {
     }
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
+/// Kept ASCII bytes lower-cased; 0 for ASCII separators (and non-ASCII bytes).
+static LOWER_KEPT: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0u8;
+    while b < 128 {
+        if b.is_ascii_alphanumeric() {
+            #[allow(clippy::indexing_slicing)] // a `u8` index into 256 entries
+            {
+                t[b as usize] = b.to_ascii_lowercase();
+            }
+        }
+        b += 1;
+    }
+    t
+};
 
-/// The high bit of every byte of `v` (7-bit bytes) that lies in `lo..=hi`.
-const fn in_range(v: u64, lo: u8, hi: u8) -> u64 {
-    // No byte sum exceeds 0xFF, so nothing carries into the next byte.
-    let at_least_lo = v + LO * (0x80 - lo as u64);
-    let above_hi = v + LO * (0x7F - hi as u64);
-    at_least_lo & !above_hi & HI
+/// The lower-cased form of a kept ASCII byte; 0 for an ASCII separator (and for
+/// non-ASCII bytes).
+#[inline(always)]
+fn lower_kept(b: u8) -> u8 {
+    #[allow(clippy::indexing_slicing)] // a `u8` index into 256 entries
+    LOWER_KEPT[usize::from(b)]
 }
 
-/// How many leading bytes of the 8 little-endian bytes `x` belong to a verbatim
-/// ASCII run: kept bytes, and single spaces followed by a kept byte.
-const fn ascii_prefix8(x: u64) -> usize {
-    let v = x & !HI;
-    let kept = (in_range(v | (LO * 0x20), b'a', b'z') | in_range(v, b'0', b'9')) & !(x & HI);
-    let space = in_range(v, b' ', b' ') & !(x & HI);
-    let good = kept | (space & (kept >> 8));
-    let bad = !good & HI;
-    (bad.trailing_zeros() / 8) as usize
+/// The length of the verbatim character (kept ASCII or fast CJK) at `i`, or 0.
+#[inline(always)]
+fn verbatim_len(bytes: &[u8], i: usize) -> usize {
+    match bytes.get(i) {
+        Some(&b) if b < 0x80 => usize::from(lower_kept(b) != 0),
+        Some(_) if starts_fast_cjk(bytes, i) => 3,
+        _ => 0,
+    }
 }
 
-/// Whether `b` starts with a character of the fast path's verbatim runs (a kept ASCII
-/// byte or a fast CJK character).
-fn starts_with_fast_kept(b: Option<&[u8]>) -> bool {
-    match b {
-        Some([x, ..]) if *x < 0x80 => ascii_kept(*x),
-        Some(rest) => decode3(rest).is_some_and(is_fast_cjk),
-        None => false,
+/// The end of the run of ASCII and known 3-byte separators at `i` (`i` if none).
+#[inline(always)]
+fn separator_run_end(bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        match bytes.get(i) {
+            Some(&b) if b < 0x80 && lower_kept(b) == 0 => i += 1,
+            Some(0xE2 | 0xE3 | 0xEF)
+                if bytes
+                    .get(i..)
+                    .and_then(decode3)
+                    .and_then(char::from_u32)
+                    .is_some_and(is_fast_separator) =>
+            {
+                i += 3;
+            }
+            _ => return i,
+        }
+    }
+}
+
+/// Whether a fast CJK character (ideograph or kana, copied verbatim) starts at `i`.
+#[inline(always)]
+fn starts_fast_cjk(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i) {
+        // U+5000..=U+9FFF: CJK ideographs (valid UTF-8 is guaranteed).
+        Some(0xE5..=0xE9) => true,
+        // U+4000..=U+4FFF except the hexagrams U+4DC0..=U+4DFF (E4 B7 ..).
+        Some(0xE4) => bytes.get(i + 1) != Some(&0xB7),
+        Some(0xE3) => bytes.get(i..).and_then(decode3).is_some_and(is_fast_cjk),
+        _ => false,
     }
 }
 
@@ -856,25 +1016,71 @@ mod tests {
         }
     }
 
+    /// Records what a normalisation feeds.
+    #[derive(Default)]
+    struct Recorder {
+        bytes: Vec<u8>,
+        ends: Vec<usize>,
+    }
+
+    impl Feed for Recorder {
+        type State = ();
+
+        fn state(&self) {}
+
+        fn set_state(&mut self, _state: ()) {}
+
+        fn step(&mut self, _state: (), byte: u8, end: usize) {
+            self.bytes.push(byte);
+            self.ends.push(end);
+        }
+    }
+
+    /// Normalises `text` feeding a recorder; checks that it saw exactly the
+    /// normalised bytes, in order, each with the text's length after it.
+    fn fed_exactly(text: &str) -> Result<(), String> {
+        let mut n = Normalized::new();
+        let mut rec = Recorder::default();
+        n.normalize_feeding(text, &mut rec);
+        if rec.bytes != n.as_str().as_bytes() {
+            return Err(format!(
+                "{text:?}: fed {:?}, text {:?}",
+                rec.bytes,
+                n.as_str()
+            ));
+        }
+        let want: Vec<usize> = (1..=n.as_str().len()).collect();
+        if rec.ends != want {
+            return Err(format!("{text:?}: ends {:?}", rec.ends));
+        }
+        if n != Normalized::of(text) {
+            return Err(format!("{text:?}: fed and plain normalisations differ"));
+        }
+        Ok(())
+    }
+
     #[test]
-    fn ascii_prefix8_counts_verbatim_bytes() {
-        let table: &[(&str, &[u8; 8], usize)] = &[
-            ("letters", b"abcdefgh", 8),
-            ("upper", b"ABCDEFGH", 8),
-            ("digits", b"01234567", 8),
-            ("single_space", b"abc defg", 8),
-            ("double_space", b"abc  efg", 3),
-            ("comma", b"abc,defg", 3),
-            ("trailing_space", b"abcdefg ", 7),
-            ("space_first_is_callers_job", b" bcdefgh", 8),
-            ("control", b"\x10bcdefgh", 0),
-            ("newline", b"ab\ncdefg", 2),
-            ("near_letters", b"ab@[`{cd", 2),
-            ("near_digits", b"ab/:cdef", 2),
-            ("non_ascii", b"abc\xc3\xa9fgh", 3),
+    fn verbatim_runs_map_byte_for_byte() {
+        // (name, input, segments in the offset map)
+        let table: &[(&str, &str, usize)] = &[
+            ("words", "Where is my ORDER", 1),
+            ("single_punctuation", "A-to-z claim", 1),
+            ("cjk", "我的包裹 not 收到", 1),
+            ("kana", "クレーム", 1),
+            ("comma_space", "Hi, where", 3),
+            ("leading_and_trailing", "  where?  ", 1),
+            ("double_space", "where  is", 3),
+            ("hexagram_after_space", "a \u{4DC0}b", 3),
+            ("mark_after_run", "cafe\u{301} ok", 3),
+            ("mark_after_cjk", "か\u{3099}か", 2),
+            ("zero_width_inside", "da\u{200B}maged", 2),
+            ("full_width_run", "ＲＥＦＵＮＤ now", 2),
         ];
-        for (name, bytes, want) in table {
-            assert_eq!(ascii_prefix8(u64::from_le_bytes(**bytes)), *want, "{name}");
+        for (name, input, segments) in table {
+            let n = Normalized::of(input);
+            assert_eq!(n.as_str(), reference(input), "{name}");
+            assert_eq!(n.segs.len(), *segments, "{name}: {:?}", n.segs);
+            assert_eq!(fed_exactly(input), Ok(()), "{name}");
         }
     }
 
@@ -965,6 +1171,12 @@ mod tests {
                         }
                     }
                 }
+            }
+
+            #[test]
+            fn feeds_exactly_the_normalised_bytes(parts in proptest::collection::vec(piece(), 0..12)) {
+                let text: String = parts.concat();
+                prop_assert_eq!(fed_exactly(&text), Ok(()));
             }
 
             #[test]
