@@ -1,11 +1,12 @@
 //! Classifier benchmarks: `classify/{lang}_{size}` groups comparing
 //!
-//! - `odr-guard`: end-to-end scan (normalise, automaton, post-filter, spans);
+//! - `odr-guard`: end-to-end scan (normalisation and search in one pass, then the
+//!   post-filter: word boundaries, suppressors, negation, original spans);
 //! - `naive`: the naive reference (unicode-normalization NFKC, lower-case and
 //!   separator folding, then `str::find` for every term, with word boundaries);
 //! - `ac-scan`: the raw overlapping scan of already-normalised text by an automaton
-//!   built exactly like the classifier's (same patterns, DFA, standard semantics):
-//!   the floor;
+//!   built like the classifier's (same patterns, aho-corasick's DFA, standard
+//!   semantics), through aho-corasick's own search loop: the floor;
 //! - `daachorse`: the charwise double-array Aho-Corasick on the same (deduplicated)
 //!   patterns and normalised text: the competitor;
 //! - `normalize`: normalisation alone.
