@@ -202,6 +202,12 @@ fn edge_bounds(spec: &TermSpec) -> (bool, bool) {
 
 impl Matcher {
     pub(crate) fn new(lexicon: &Lexicon) -> Result<Matcher, BuildError> {
+        Matcher::build(lexicon, true)
+    }
+
+    /// Builds the matcher, with a DFA if `dfa` and it can be built, else a
+    /// contiguous NFA.
+    fn build(lexicon: &Lexicon, dfa: bool) -> Result<Matcher, BuildError> {
         let tables = ScriptTables::new();
         let mut normal_forms: Vec<String> = Vec::new();
         let mut patterns: Vec<Pattern> = Vec::new();
@@ -271,13 +277,18 @@ impl Matcher {
         // Standard semantics, reported overlapping: every pattern ending at each
         // byte. No prefilter: the matcher steps the automaton itself, byte by byte,
         // as the normaliser writes the text.
-        let engine = match dfa::DFA::builder()
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(&normal_forms)
-        {
-            Ok(dfa) => Engine::Dfa(dfa),
-            Err(_) => Engine::Nfa(
+        let built = if dfa {
+            dfa::DFA::builder()
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(&normal_forms)
+                .ok()
+        } else {
+            None
+        };
+        let engine = match built {
+            Some(dfa) => Engine::Dfa(dfa),
+            None => Engine::Nfa(
                 contiguous::NFA::builder()
                     .match_kind(MatchKind::Standard)
                     .prefilter(false)
@@ -720,6 +731,32 @@ mod tests {
                 .collect();
             let want: Vec<_> = want.iter().map(|&(s, c, n)| (s, c, n)).collect();
             assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn dfa_and_nfa_engines_agree() {
+        let lex = Lexicon::builtin();
+        let dfa = Matcher::build(&lex, true).unwrap();
+        let nfa = Matcher::build(&lex, false).unwrap();
+        assert!(format!("{:?}", dfa.inner).contains("\"dfa\""));
+        assert!(format!("{:?}", nfa.inner).contains("contiguous nfa"));
+        let texts = [
+            "Where is my order? It never arrived, so I will open an A-to-z claim.",
+            "The mug is not broken, but the lid was Ｄａｍａｇｅｄ",
+            "我的包裹一直没收到，我要申请退款！快递一直没动。",
+            "Das Paket ist beschädigt, ich möchte eine Rückerstattung.",
+            "商品が届かない。マーケットプレイス保証を申請します。",
+            "> quoted: broken\nOn Mon, Nov 2, Sam wrote:\nwhere is my order",
+            "",
+        ];
+        for text in texts {
+            let (d, n) = (scan(&dfa, text), scan(&nfa, text));
+            assert!(
+                !d.is_empty() || text.is_empty() || text.starts_with('>'),
+                "{text}"
+            );
+            assert_eq!(d, n, "{text}");
         }
     }
 
