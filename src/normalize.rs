@@ -767,10 +767,11 @@ fn quoted_ranges(text: &str, out: &mut Vec<Range<usize>>) -> usize {
                 out.push(start..next.min(text.len()));
             }
             Some(_) => {
-                let next_line = text
-                    .get(next.min(text.len())..)
-                    .and_then(|s| s.split('\n').next())
-                    .unwrap_or("");
+                let next_line = || {
+                    text.get(next.min(text.len())..)
+                        .and_then(|s| s.split('\n').next())
+                        .unwrap_or("")
+                };
                 if is_attribution(t, next_line) || is_relay(t) {
                     return start;
                 }
@@ -789,12 +790,13 @@ fn strip_colon(t: &str) -> Option<&str> {
     Some(t.trim_end_matches(|c: char| c.is_whitespace()))
 }
 
-fn is_attribution(t: &str, next_line: &str) -> bool {
+/// Whether line `t` (or, for `On ...`, it and the next line) attributes a quote.
+fn is_attribution<'a>(t: &str, next_line: impl FnOnce() -> &'a str) -> bool {
     let ends = |line: &str, words: &[&str]| {
         strip_colon(line).is_some_and(|l| words.iter().any(|w| l.ends_with(w)))
     };
     if t.starts_with("On ") {
-        return ends(t, &["wrote"]) || ends(next_line, &["wrote"]);
+        return ends(t, &["wrote"]) || ends(next_line(), &["wrote"]);
     }
     if t.starts_with("Le ") {
         return ends(t, &["a écrit"]);
