@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::assessment::{Assessment, Field, Match};
 use crate::lexicon::Lexicon;
-use crate::matcher::{BuildError, Matcher, Scratch, TextMatch};
+use crate::matcher::{BuildError, Matcher, Scratch, TermId, TextMatch};
 use crate::risk::{CategorySet, RiskTier};
 use crate::rules::{Facts, RuleSet};
 use crate::ticket::{Author, Ticket};
@@ -166,6 +166,12 @@ impl Classifier {
         scratch.out
     }
 
+    /// The text of the lexicon term a [`TextMatch`] names, as written in the lexicon
+    /// (`None` for an id from another classifier's lexicon).
+    pub fn term(&self, id: TermId) -> Option<&str> {
+        self.inner.matcher.term(id).map(|t| &**t)
+    }
+
     /// Like [`Classifier::scan`], reusing the buffers of `scratch`.
     pub fn scan_with<'s>(&self, text: &str, scratch: &'s mut Scratch) -> &'s [TextMatch] {
         self.inner.matcher.scan(text, scratch);
@@ -197,14 +203,17 @@ impl Classifier {
                     for (field, text) in fields {
                         let Some(text) = text else { continue };
                         self.inner.matcher.scan(text, &mut scratch);
-                        matches.extend(scratch.out.drain(..).map(|h| Match {
-                            message: index,
-                            field,
-                            start: h.start,
-                            end: h.end,
-                            category: h.category,
-                            term: h.term,
-                            negated: h.negated,
+                        let matcher = &self.inner.matcher;
+                        matches.extend(scratch.out.drain(..).filter_map(|h| {
+                            Some(Match {
+                                message: index,
+                                field,
+                                start: h.start,
+                                end: h.end,
+                                category: h.category,
+                                term: matcher.term(h.term)?.clone(),
+                                negated: h.negated,
+                            })
                         }));
                     }
                 }

@@ -8,17 +8,38 @@ use std::sync::Arc;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{dfa, Anchored, MatchKind};
-use serde::{Deserialize, Serialize};
 
 use crate::lexicon::{parse_term, Lexicon, ScriptTables, TermSpec};
 use crate::normalize::{is_cjk, Feed, Normalized};
 use crate::risk::RiskCategory;
 
+/// Names one term of a classifier's lexicon; [`Classifier::term`](crate::Classifier::term)
+/// gives its text.
+///
+/// Ids are small and `Copy`, so scanning hands out hits without touching reference
+/// counts; they mean something only to the classifier that produced them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TermId(u32);
+
 /// One lexicon term found in a text (see [`Classifier::scan`](crate::Classifier::scan)).
 ///
 /// `start..end` are byte offsets into the original text, on `char` boundaries,
-/// covering exactly the characters that normalise to the term.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// covering exactly the characters that normalise to the term. The owned, serialisable
+/// form with the term's text is [`Match`](crate::Match), in an
+/// [`Assessment`](crate::Assessment).
+///
+/// ```
+/// use odr_guard::{Classifier, RiskCategory};
+///
+/// let classifier = Classifier::new();
+/// let text = "The parcel never arrived";
+/// let hit = classifier.scan(text)[0];
+/// assert_eq!(&text[hit.start..hit.end], "never arrived");
+/// assert_eq!(hit.category, RiskCategory::Lost);
+/// assert_eq!(classifier.term(hit.term), Some("never arrived"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct TextMatch {
     /// Byte offset of the first matched byte in the original text.
@@ -27,12 +48,12 @@ pub struct TextMatch {
     pub end: usize,
     /// What the term signals.
     pub category: RiskCategory,
-    /// The lexicon term that matched, as written in the lexicon (for a generated
-    /// Traditional/Simplified variant: the converted term).
-    pub term: Arc<str>,
+    /// The lexicon term that matched ([`Classifier::term`](crate::Classifier::term)
+    /// gives it as written in the lexicon; for a generated Traditional/Simplified
+    /// variant, the converted term).
+    pub term: TermId,
     /// A negation cue stands at most two words before the term, in the same
     /// clause (no `.`, `!`, `?`, `;`, `,` or `:` or their CJK forms between). Never set for claims, chargebacks and legal threats.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub negated: bool,
 }
 
@@ -325,6 +346,12 @@ impl Matcher {
         }
     }
 
+    /// The text of a term hit's [`TermId`].
+    pub(crate) fn term(&self, id: TermId) -> Option<&Arc<str>> {
+        let index = usize::try_from(id.0).ok()?;
+        self.inner.terms.get(index)?.as_ref()
+    }
+
     /// The normal forms the automaton searches, in pattern order.
     pub(crate) fn normal_forms(&self) -> &[String] {
         &self.inner.normal_forms
@@ -430,8 +457,8 @@ impl Matcher {
                     role: Role::Term(category),
                     ..
                 }),
-                Some(Some(term)),
-            ) = (pats.get(h.pattern), self.inner.terms.get(h.pattern))
+                Ok(term),
+            ) = (pats.get(h.pattern), u32::try_from(h.pattern))
             else {
                 continue;
             };
@@ -454,7 +481,7 @@ impl Matcher {
                 start: orig.start,
                 end: orig.end,
                 category: *category,
-                term: term.clone(),
+                term: TermId(term),
                 negated,
             });
         }

@@ -36,6 +36,7 @@ fn public_types_have_the_auto_traits() {
     assert_all::<BuildError>();
     assert_all::<Scratch>();
     assert_all::<TextMatch>();
+    assert_all::<TermId>();
     assert_all::<Classifier>();
     assert_all::<ClassifierBuilder>();
     // calendars
