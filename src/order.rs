@@ -20,6 +20,7 @@
 //! marketplace is unknown): "three days after the maximum estimated delivery date"
 //! is the end of `D + 3`, "90 days after" the end of `D + 90`.
 
+use std::cell::OnceCell;
 use std::fmt;
 
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
@@ -243,25 +244,43 @@ pub(crate) fn zone_of(marketplace: Option<Marketplace>) -> chrono_tz::Tz {
 }
 
 /// The order's dates turned into instants once, for repeated window computations.
-#[derive(Debug, Clone, Copy)]
+///
+/// The ends of marketplace days are kept as Unix seconds (whole seconds: midnights
+/// and the ends of DST gaps) and compared as such; building a `DateTime` from
+/// seconds costs more than the rest of the day arithmetic, so the two that can
+/// appear in a [`ClaimWindow`] are converted once, when first needed.
+#[derive(Debug, Clone)]
 pub(crate) struct OrderClock<'a> {
     pub(crate) order: &'a OrderContext,
     rules: ClaimRules,
-    /// End of max delivery date + `days_after_max_delivery`.
-    not_received_at: Option<DateTime<Utc>>,
-    /// End of the max delivery date.
-    max_delivery_end: Option<DateTime<Utc>>,
-    /// End of max delivery date + `claim_limit_days`.
-    closes_at: Option<DateTime<Utc>>,
+    /// End of max delivery date + `days_after_max_delivery`, in Unix seconds.
+    not_received: Option<i64>,
+    /// End of the max delivery date, in Unix seconds.
+    max_delivery_end: Option<i64>,
+    /// End of max delivery date + `claim_limit_days`, in Unix seconds.
+    closes: Option<i64>,
+    not_received_at: OnceCell<Option<DateTime<Utc>>>,
+    closes_at: OnceCell<Option<DateTime<Utc>>>,
+}
+
+/// Whether the whole second `secs` is at or before `t`.
+fn secs_at_or_before(secs: i64, t: DateTime<Utc>) -> bool {
+    // `t` is `t.timestamp()` plus a non-negative fraction.
+    secs <= t.timestamp()
+}
+
+/// The instant of whole Unix second `secs`, converted once into `cell`.
+fn instant(cell: &OnceCell<Option<DateTime<Utc>>>, secs: Option<i64>) -> Option<DateTime<Utc>> {
+    *cell.get_or_init(|| DateTime::from_timestamp(secs?, 0))
 }
 
 impl<'a> OrderClock<'a> {
-    /// `ends_of_days(d, [a, b, c])` gives the instants at which the marketplace
+    /// `ends_of_days(d, [a, b, c])` gives the Unix seconds at which the marketplace
     /// dates `d + a`, `d + b` and `d + c` end.
     pub(crate) fn new(
         order: &'a OrderContext,
         rules: ClaimRules,
-        ends_of_days: impl Fn(NaiveDate, [u32; 3]) -> [Option<DateTime<Utc>>; 3],
+        ends_of_days: impl Fn(NaiveDate, [u32; 3]) -> [Option<i64>; 3],
     ) -> OrderClock<'a> {
         let (mut a, mut b) = (rules.days_after_max_delivery, rules.claim_limit_days);
         if a > b {
@@ -270,18 +289,19 @@ impl<'a> OrderClock<'a> {
         let [end, first, second] = order
             .max_delivery_date
             .map_or([None; 3], |d| ends_of_days(d, [0, a, b]));
-        let (not_received_at, closes_at) =
-            if rules.days_after_max_delivery <= rules.claim_limit_days {
-                (first, second)
-            } else {
-                (second, first)
-            };
+        let (not_received, closes) = if rules.days_after_max_delivery <= rules.claim_limit_days {
+            (first, second)
+        } else {
+            (second, first)
+        };
         OrderClock {
             order,
             rules,
-            not_received_at,
+            not_received,
             max_delivery_end: end,
-            closes_at,
+            closes,
+            not_received_at: OnceCell::new(),
+            closes_at: OnceCell::new(),
         }
     }
 
@@ -294,16 +314,19 @@ impl<'a> OrderClock<'a> {
             o.return_requested_at,
             o.refunded_at,
             o.chargeback_at,
-            self.closes_at,
         ]
         .into_iter()
         .flatten()
         .any(|t| from < t && t <= to)
+            || self
+                .closes
+                .is_some_and(|c| !secs_at_or_before(c, from) && secs_at_or_before(c, to))
     }
 
     /// Whether the max delivery date has passed at `at` without a delivery scan.
     pub(crate) fn delivery_overdue(&self, at: DateTime<Utc>) -> bool {
-        self.max_delivery_end.is_some_and(|end| at >= end)
+        self.max_delivery_end
+            .is_some_and(|end| secs_at_or_before(end, at))
             && self.order.delivered_at.is_none_or(|d| d > at)
     }
 
@@ -344,12 +367,19 @@ impl<'a> OrderClock<'a> {
         use RiskCategory as C;
         if categories.contains(C::Lost) || categories.contains(C::OrderStatus) {
             let delivered = o.delivered_at.filter(|d| *d <= at);
-            match (self.not_received_at, delivered) {
+            let not_received = || instant(&self.not_received_at, self.not_received);
+            match (self.not_received, delivered) {
                 (_, Some(d)) if categories.contains(C::Lost) => {
-                    let opens = self.not_received_at.map_or(d, |n| n.min(d));
+                    let opens = match self.not_received {
+                        Some(n) if secs_at_or_before(n, d) => not_received().unwrap_or(d),
+                        _ => d,
+                    };
                     consider(ClaimCondition::DeliveredNotReceived, opens);
                 }
-                (Some(n), _) => consider(ClaimCondition::NotReceived, n),
+                (Some(_), _) => match not_received() {
+                    Some(n) => consider(ClaimCondition::NotReceived, n),
+                    None => missing = NoWindow::UnknownDeliveryDate,
+                },
                 (None, _) => missing = NoWindow::UnknownDeliveryDate,
             }
         }
@@ -364,13 +394,16 @@ impl<'a> OrderClock<'a> {
             }
         }
         let (condition, opens_at) = best.ok_or(missing)?;
-        if self.closes_at.is_some_and(|c| opens_at >= c || at >= c) {
+        if self
+            .closes
+            .is_some_and(|c| secs_at_or_before(c, opens_at) || secs_at_or_before(c, at))
+        {
             return Err(NoWindow::Expired);
         }
         Ok(ClaimWindow {
             condition,
             opens_at,
-            closes_at: self.closes_at,
+            closes_at: instant(&self.closes_at, self.closes),
         })
     }
 }
@@ -414,6 +447,7 @@ pub fn claim_window(
         plus.map(|n| {
             d.checked_add_days(Days::new(u64::from(n)))
                 .and_then(|d| end_of_day(d, zone))
+                .map(|t| t.timestamp())
         })
     };
     let clock = OrderClock::new(order, rules, ends);
@@ -434,6 +468,24 @@ mod tests {
 
     fn date(mo: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, mo, d).unwrap()
+    }
+
+    #[test]
+    fn whole_seconds_compare_with_instants_exactly() {
+        let t = utc(11, 7, 8, 0);
+        let ns = |n: i64| t + TimeDelta::nanoseconds(n);
+        // (secs relative to t, instant, secs at or before the instant)
+        let table = [
+            (0, ns(0), true),
+            (0, ns(1), true),
+            (0, ns(-1), false),
+            (-1, ns(-1), true),
+            (1, ns(999_999_999), false),
+            (1, ns(1_000_000_000), true),
+        ];
+        for (d, at, want) in table {
+            assert_eq!(secs_at_or_before(t.timestamp() + d, at), want, "{d} {at}");
+        }
     }
 
     fn merchant() -> OrderContext {
@@ -689,7 +741,9 @@ mod tests {
             let d = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::TimeDelta::days(days);
             let policy = crate::Policy::default();
             let want = [0u32, 3, 90].map(|n| {
-                d.checked_add_days(Days::new(u64::from(n))).and_then(|d| end_of_day(d, market.tz()))
+                d.checked_add_days(Days::new(u64::from(n)))
+                    .and_then(|d| end_of_day(d, market.tz()))
+                    .map(|t| t.timestamp())
             });
             proptest::prop_assert_eq!(policy.ends_of_days(Some(market), d, [0, 3, 90]), want, "{} {}", market, d);
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
+use chrono::{Days, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError, CalendarSpec, ZoneTable};
@@ -380,15 +380,15 @@ impl Policy {
             .unwrap_or(&self.inner.always_open)
     }
 
-    /// The instants at which the marketplace dates `date + n` end, for each `n`
-    /// of `plus` (ascending), in the marketplace's zone (UTC when unknown); see
-    /// [`crate::claim_window`].
+    /// The instants, in Unix seconds, at which the marketplace dates `date + n`
+    /// end, for each `n` of `plus` (ascending), in the marketplace's zone (UTC when
+    /// unknown); see [`crate::claim_window`].
     pub(crate) fn ends_of_days(
         &self,
         marketplace: Option<Marketplace>,
         date: NaiveDate,
         plus: [u32; 3],
-    ) -> [Option<DateTime<Utc>>; 3] {
+    ) -> [Option<i64>; 3] {
         let table = marketplace.and_then(|m| {
             let slot = self.inner.zones.0.get(m as usize)?;
             Some(slot.get_or_init(|| ZoneTable::new(m.tz())))
@@ -397,7 +397,7 @@ impl Policy {
             Some(t) => t.ends_of_days(date, plus),
             None => plus.map(|n| {
                 let day = date.checked_add_days(Days::new(u64::from(n) + 1))?;
-                Some(day.and_hms_opt(0, 0, 0)?.and_utc())
+                Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp())
             }),
         }
     }

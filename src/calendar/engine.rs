@@ -391,28 +391,37 @@ impl ZoneTable {
             .map_or(0, |&i| i as usize)
     }
 
-    /// The instants at which the local days `date + n` end, for each `n` of
-    /// `plus` (ascending), under the rules of [`resolve`]: the end of a day is the
-    /// next local midnight; a midnight in a DST gap means the instant the gap ends.
+    /// The instants, in Unix seconds, at which the local days `date + n` end, for
+    /// each `n` of `plus` (ascending), under the rules of [`resolve`]: the end of a
+    /// day is the next local midnight; a midnight in a DST gap means the instant the
+    /// gap ends. `None` where chrono cannot represent the instant.
     pub(crate) fn ends_of_days<const N: usize>(
         &self,
         date: NaiveDate,
         plus: [u32; N],
-    ) -> [Option<DateTime<Utc>>; N] {
+    ) -> [Option<i64>; N] {
         // Days from 0001-01-01 to 1970-01-01.
         const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
         let next =
             i64::from(chrono::Datelike::num_days_from_ce(&date)) - UNIX_EPOCH_DAYS_FROM_CE + 1;
         let mut from = None;
-        plus.map(|n| {
-            let l = (next + i64::from(n)).checked_mul(86_400)?;
-            if !(Zone::FROM..Zone::TO).contains(&l) {
-                // Outside the table's years, defer to chrono-tz itself.
-                let local = DateTime::from_timestamp(l, 0)?.naive_utc();
-                return resolve(self.tz, local).and_then(ns_instant);
-            }
-            DateTime::from_timestamp(self.resolve_secs(l, &mut from), 0)
-        })
+        let mut ends = [None; N];
+        for (end, n) in ends.iter_mut().zip(plus) {
+            let Some(l) = (next + i64::from(n)).checked_mul(86_400) else {
+                continue;
+            };
+            *end = if (Zone::FROM..Zone::TO).contains(&l) {
+                // Within the table's years: always representable.
+                Some(self.resolve_secs(l, &mut from))
+            } else {
+                // Outside them, defer to chrono-tz itself.
+                DateTime::from_timestamp(l, 0)
+                    .and_then(|t| resolve(self.tz, t.naive_utc()))
+                    .and_then(ns_instant)
+                    .map(|t| t.timestamp())
+            };
+        }
+        ends
     }
 
     /// Local wall-clock seconds `l` to Unix seconds. `from` carries the search
