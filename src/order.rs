@@ -339,11 +339,12 @@ impl<'a> OrderClock<'a> {
     }
 
     /// The claim window for the buyer's problem (`categories`), as known at `at`,
-    /// for a buyer who may claim from `contact` on ([`Self::after_contact_wait`]).
+    /// for a buyer who may claim from `contact()` on ([`Self::after_contact_wait`];
+    /// asked only if some condition holds).
     pub(crate) fn window(
         &self,
         categories: CategorySet,
-        contact: DateTime<Utc>,
+        contact: impl FnOnce() -> DateTime<Utc>,
         at: DateTime<Utc>,
     ) -> Result<ClaimWindow, NoWindow> {
         let o = self.order;
@@ -358,8 +359,11 @@ impl<'a> OrderClock<'a> {
         }
         let mut best: Option<(ClaimCondition, DateTime<Utc>)> = None;
         let mut missing = NoWindow::NoClaimableProblem;
+        let mut contact = Some(contact);
+        let mut from = None;
         let mut consider = |cond: ClaimCondition, opens: DateTime<Utc>| {
-            let opens = opens.max(contact);
+            let from = *from.get_or_insert_with(|| contact.take().map_or(opens, |f| f()));
+            let opens = opens.max(from);
             if best.is_none_or(|(_, b)| opens < b) {
                 best = Some((cond, opens));
             }
@@ -451,7 +455,7 @@ pub fn claim_window(
         })
     };
     let clock = OrderClock::new(order, rules, ends);
-    clock.window(categories, clock.after_contact_wait(first_contact), at)
+    clock.window(categories, || clock.after_contact_wait(first_contact), at)
 }
 
 impl std::error::Error for NoWindow {}

@@ -1,6 +1,7 @@
 //! SLA clocks: policy + ticket history + `now` → report. One authoritative
 //! computation that every view (queue, board, metrics) reads.
 
+use std::cell::OnceCell;
 use std::fmt;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -294,8 +295,9 @@ struct Walk<'p, 't> {
     window_seen: bool,
     /// When `window` / `no_window` were last computed.
     window_known_at: Option<DateTime<Utc>>,
-    /// First contact plus the contact wait: the earliest a claim may be filed.
-    claim_from: Option<DateTime<Utc>>,
+    /// First contact plus the contact wait: the earliest a claim may be filed
+    /// (computed when a window first needs it).
+    claim_from: OnceCell<DateTime<Utc>>,
 }
 
 impl<'p, 't> Walk<'p, 't> {
@@ -309,7 +311,13 @@ impl<'p, 't> Walk<'p, 't> {
     /// The claim window as the facts known at `at` give it.
     fn window_at(&self, at: DateTime<Utc>) -> Option<Result<ClaimWindow, NoWindow>> {
         let clock = self.order.as_ref()?;
-        Some(clock.window(self.facts.categories(), self.claim_from?, at))
+        let first = self.first_received_at?;
+        let from = || {
+            *self
+                .claim_from
+                .get_or_init(|| clock.after_contact_wait(first))
+        };
+        Some(clock.window(self.facts.categories(), from, at))
     }
 
     /// The facts at `at`, order facts included.
@@ -379,7 +387,6 @@ impl<'p, 't> Walk<'p, 't> {
         self.facts = self.facts.with_categories(cats);
         if self.first_received_at.is_none() {
             self.first_received_at = Some(at);
-            self.claim_from = self.order.as_ref().map(|c| c.after_contact_wait(at));
         }
         if let Some(w) = self.window_at(at) {
             self.window_known_at = Some(at);
@@ -519,7 +526,7 @@ impl Policy {
             no_window: None,
             window_seen: false,
             window_known_at: None,
-            claim_from: None,
+            claim_from: OnceCell::new(),
         };
         let mut prev: Option<DateTime<Utc>> = None;
         for (index, (m, cats)) in ticket.messages.iter().zip(&per_message).enumerate() {
