@@ -356,3 +356,78 @@ proptest! {
         }
     }
 }
+
+/// A lexicon entry as a user might write one: words, CJK, full-width letters,
+/// punctuation, `*` stems and blanks, in any mix (many are invalid on purpose).
+fn entry() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[a-zA-Z]{1,8}",
+        prop::sample::select(vec![
+            " ",
+            "-",
+            "*",
+            "'",
+            "’",
+            "损坏",
+            "退款",
+            "ｃｌａｉｍ",
+            "Ａ",
+            "é",
+            "e\u{301}",
+            "ß",
+            "\u{200B}",
+            "クレーム",
+            "",
+            "no",
+            "not",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    proptest::collection::vec(piece, 1..5).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Fuzzes the classifier builder's inputs: any lexicon either fails with a typed
+    /// error or builds a classifier whose hits are exact spans of their own terms.
+    #[test]
+    fn any_lexicon_builds_or_fails_cleanly(
+        terms in proptest::collection::vec((0usize..10, entry()), 0..8),
+        suppressors in proptest::collection::vec(entry(), 0..3),
+        negations in proptest::collection::vec(entry(), 0..3),
+        pieces in proptest::collection::vec(prop_oneof![entry(), text()], 0..6),
+        upper in any::<bool>(),
+    ) {
+        // The entries themselves among other pieces, so that hits are common.
+        let mut parts: Vec<&str> = terms.iter().map(|(_, t)| t.as_str()).collect();
+        parts.extend(negations.iter().chain(&suppressors).chain(&pieces).map(String::as_str));
+        let text = parts.join(" ");
+        let text = if upper { text.to_uppercase() } else { text };
+        let mut lexicon = Lexicon::empty();
+        for (c, t) in &terms {
+            // Invalid entries are typed errors (checked in the lexicon's own tests).
+            let _ = lexicon.add_term(RiskCategory::ALL[*c], t);
+        }
+        for s in &suppressors {
+            let _ = lexicon.add_suppressor(s);
+        }
+        for n in &negations {
+            let _ = lexicon.add_negation(n);
+        }
+        let Ok(c) = Classifier::builder().lexicon(lexicon).build() else {
+            return Ok(());
+        };
+        let mut scratch = odr_guard::Scratch::new();
+        for h in c.scan_with(&text, &mut scratch) {
+            let term = c.term(h.term);
+            prop_assert!(term.is_some());
+            let slice = text.get(h.start..h.end);
+            prop_assert!(slice.is_some() && h.start < h.end);
+            prop_assert_eq!(
+                normalize(slice.unwrap_or_default()),
+                term_normal_form(term.unwrap_or_default())
+            );
+        }
+    }
+}
