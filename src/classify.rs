@@ -166,8 +166,11 @@ impl Classifier {
         scratch.out
     }
 
-    /// The text of the lexicon term a [`TextMatch`] names, as written in the lexicon
-    /// (`None` for an id from another classifier's lexicon).
+    /// The text of the lexicon term a [`TextMatch`] names, as written in the lexicon.
+    ///
+    /// Ids mean something only to the classifier whose scan produced them: `None`
+    /// for an id outside this classifier's terms, and another classifier's id may
+    /// name an unrelated term.
     pub fn term(&self, id: TermId) -> Option<&str> {
         self.inner.matcher.term(id).map(|t| &**t)
     }

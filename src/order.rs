@@ -20,7 +20,7 @@
 //! marketplace is unknown): "three days after the maximum estimated delivery date"
 //! is the end of `D + 3`, "90 days after" the end of `D + 90`.
 
-use std::cell::OnceCell;
+use std::cell::{LazyCell, OnceCell};
 use std::fmt;
 
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
@@ -359,11 +359,9 @@ impl<'a> OrderClock<'a> {
         }
         let mut best: Option<(ClaimCondition, DateTime<Utc>)> = None;
         let mut missing = NoWindow::NoClaimableProblem;
-        let mut contact = Some(contact);
-        let mut from = None;
+        let contact = LazyCell::new(contact);
         let mut consider = |cond: ClaimCondition, opens: DateTime<Utc>| {
-            let from = *from.get_or_insert_with(|| contact.take().map_or(opens, |f| f()));
-            let opens = opens.max(from);
+            let opens = opens.max(*contact);
             if best.is_none_or(|(_, b)| opens < b) {
                 best = Some((cond, opens));
             }
