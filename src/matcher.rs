@@ -137,8 +137,9 @@ struct Stepper<'a, A> {
 }
 
 impl<A: Automaton> Stepper<'_, A> {
-    /// Records the matches of the match state `sid` ending at `end`.
-    #[inline(always)]
+    /// Records the matches of the match state `sid` ending at `end` (out of line:
+    /// the byte loop keeps its registers).
+    #[inline(never)]
     fn record(&mut self, sid: StateID, end: usize) {
         for k in 0..self.aut.match_len(sid) {
             let pattern = self.aut.match_pattern(sid, k).as_usize();

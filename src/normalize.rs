@@ -385,8 +385,13 @@ impl Normalized {
         let bytes = chunk.as_bytes();
         let mut i = from;
         while i < to {
-            // The fast path: a run of kept ASCII and CJK characters, copied.
-            let (end, before_mark) = self.verbatim_run(chunk, i, pending, feed);
+            // The fast paths: a run of ASCII from a kept byte on, or of kept ASCII
+            // and CJK characters, copied.
+            let (end, before_mark) = if bytes.get(i).is_some_and(|&b| lower_kept(b) != 0) {
+                self.ascii_run(chunk, i, pending, feed)
+            } else {
+                self.verbatim_run(chunk, i, pending, feed)
+            };
             if before_mark {
                 // A combining mark composes with the character before it.
                 i = self.slow_group(chunk, end, pending, feed);
@@ -439,6 +444,94 @@ impl Normalized {
                 i = self.slow_group(chunk, i, pending, feed);
             }
         }
+    }
+
+    /// Normalises the run of ASCII at `at` (a kept byte): kept bytes lower-cased,
+    /// each run of separators between them one space, feeding every byte. English
+    /// text is almost all this loop, so it has no branch that depends on whether a
+    /// byte is a letter or a separator: only a collapsing run (a second separator,
+    /// as in `, `) takes the other way. The text is written in 64-byte blocks.
+    ///
+    /// Stops at the first non-ASCII byte or the end of `chunk`, leaving a trailing
+    /// separator run pending; returns where it stopped and whether a combining mark
+    /// follows the kept byte there (that byte needs NFKC).
+    #[inline(never)]
+    fn ascii_run<F: Feed>(
+        &mut self,
+        chunk: &str,
+        at: usize,
+        pending: &mut Option<usize>,
+        feed: &mut F,
+    ) -> (usize, bool) {
+        let bytes = chunk.as_bytes();
+        let stop = ascii_end(bytes, at);
+        let before_mark = stop > at
+            && followed_by_mark(chunk, stop)
+            && bytes.get(stop - 1).is_some_and(|&b| lower_kept(b) != 0);
+        let limit = if before_mark { stop - 1 } else { stop };
+        let kept_end = bytes
+            .get(at..limit)
+            .and_then(|run| run.iter().rposition(|&b| lower_kept(b) != 0))
+            .map_or(at, |k| at + k + 1);
+        if kept_end == at {
+            return (limit, before_mark);
+        }
+        self.flush_pending(pending, at, feed);
+        let norm = self.text.len();
+        // The identity segment being built: original byte `i` of it is normalised
+        // byte `seg_norm + (i - seg_orig)`.
+        let (mut seg_orig, mut seg_norm) = (at, norm);
+        // `text` holds the run up to original byte `copied`; the rest is copied
+        // in slices (lower-cased at the end), so normalised byte `i` of the run
+        // is `i + shift` (wrapping: the text may be shorter than the original).
+        let mut copied = at;
+        let mut shift = norm.wrapping_sub(at);
+        let words = bytes.get(..kept_end).unwrap_or_default();
+        let mut prev = 0;
+        let mut state = feed.state();
+        let mut i = at;
+        loop {
+            (i, state, prev) = feed_words(words, i, state, prev, shift, feed);
+            if i >= kept_end {
+                break;
+            }
+            // Not a single space: a separator run (it ends before the run does)
+            // to write as one space.
+            {
+                let run_start = if prev == b' ' { i - 1 } else { i };
+                let mut run_end = i + 1;
+                while bytes.get(run_end).is_some_and(|&b| fold_ascii(b) == b' ') {
+                    run_end += 1;
+                }
+                self.text
+                    .push_str(chunk.get(copied..run_start).unwrap_or_default());
+                if run_end - run_start > 1 {
+                    self.map_strided(seg_orig, seg_norm, run_start - seg_orig, 1);
+                    self.push_opaque_start(run_start, run_end);
+                    seg_orig = run_end;
+                    seg_norm = self.text.len() + 1;
+                }
+                self.text.push(' ');
+                if prev != b' ' {
+                    state = feed.step(state, b' ', self.text.len());
+                }
+                copied = run_end;
+                shift = self.text.len().wrapping_sub(copied);
+                prev = 0;
+                i = run_end;
+            }
+        }
+        self.text
+            .push_str(chunk.get(copied..kept_end).unwrap_or_default());
+        if let Some(run) = self.text.get_mut(norm..) {
+            run.make_ascii_lowercase();
+        }
+        feed.set_state(state);
+        self.map_strided(seg_orig, seg_norm, kept_end - seg_orig, 1);
+        if kept_end < limit {
+            *pending = Some(kept_end);
+        }
+        (limit, before_mark)
     }
 
     /// Copies the run of verbatim characters at `at`: kept ASCII (lower-cased) and
@@ -670,6 +763,77 @@ static LOWER_KEPT: [u8; 256] = {
 fn lower_kept(b: u8) -> u8 {
     #[allow(clippy::indexing_slicing)] // a `u8` index into 256 entries
     LOWER_KEPT[usize::from(b)]
+}
+
+/// Kept ASCII bytes lower-cased, ASCII separators as a space (non-ASCII bytes: 0).
+static FOLD_ASCII: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0u8;
+    while b < 128 {
+        #[allow(clippy::indexing_slicing)] // a `u8` index into 256 entries
+        {
+            t[b as usize] = if b.is_ascii_alphanumeric() {
+                b.to_ascii_lowercase()
+            } else {
+                b' '
+            };
+        }
+        b += 1;
+    }
+    t
+};
+
+/// The normalised form of an ASCII byte: lower-cased if kept, else a space.
+#[inline(always)]
+fn fold_ascii(b: u8) -> u8 {
+    #[allow(clippy::indexing_slicing)] // a `u8` index into 256 entries
+    FOLD_ASCII[usize::from(b)]
+}
+
+/// Feeds the folded ASCII bytes of `words` from `i` on, normalised byte `i` being
+/// `i + shift`, while each is kept or a single space after a kept byte; returns
+/// where it stopped (a separator run to fold, or the end), the state and the last
+/// byte fed. The hot loop of English text: nothing in it depends on whether a byte
+/// is a letter or a separator.
+#[inline(always)]
+fn feed_words<F: Feed>(
+    words: &[u8],
+    mut i: usize,
+    mut state: F::State,
+    mut prev: u8,
+    shift: usize,
+    feed: &mut F,
+) -> (usize, F::State, u8) {
+    while let Some(&b) = words.get(i) {
+        let k = fold_ascii(b);
+        if k == b' ' && (b != b' ' || prev == b' ') {
+            break;
+        }
+        i += 1;
+        state = feed.step(state, k, i.wrapping_add(shift));
+        prev = k;
+    }
+    (i, state, prev)
+}
+
+/// The index of the first non-ASCII byte at or after `i` (the length if none).
+#[inline(always)]
+fn ascii_end(bytes: &[u8], mut i: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(word) = bytes
+        .get(i..i + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        let high = u64::from_le_bytes(word) & HIGH;
+        if high != 0 {
+            return i + (high.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(|&b| b < 0x80) {
+        i += 1;
+    }
+    i
 }
 
 /// The length of the verbatim character (kept ASCII or fast CJK) at `i`, or 0.
@@ -1077,6 +1241,12 @@ mod tests {
             ("mark_after_cjk", "か\u{3099}か", 2),
             ("zero_width_inside", "da\u{200B}maged", 2),
             ("full_width_run", "ＲＥＦＵＮＤ now", 2),
+            ("ascii_single_separators", "A,b.C-d", 1),
+            ("ascii_runs_after_words", "a, b. c", 5),
+            ("ascii_run_after_space", "a ,b", 3),
+            ("ascii_run_before_cjk", "ok, 收到", 3),
+            ("ascii_trailing_run", "OK?!", 1),
+            ("ascii_mark_after_word", "ok cafe\u{301}", 2),
         ];
         for (name, input, segments) in table {
             let n = Normalized::of(input);
