@@ -917,12 +917,15 @@ fn fullwidth_ascii_alnum(c: char) -> Option<u8> {
 /// buyer's own words end (an attribution or relay line, or the end of the text).
 fn quoted_ranges(text: &str, out: &mut Vec<Range<usize>>) -> usize {
     out.clear();
+    if !may_quote(text) {
+        return text.len();
+    }
     let mut start = 0;
     while start < text.len() {
         let Some(rest) = text.get(start..) else {
             break;
         };
-        let line_len = rest.find('\n').unwrap_or(rest.len());
+        let line_len = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
         let next = start + line_len + 1;
         let line = rest.get(..line_len).unwrap_or("");
         let t = line.trim_start_matches([' ', '\t']);
@@ -945,6 +948,28 @@ fn quoted_ranges(text: &str, out: &mut Vec<Range<usize>>) -> usize {
         start = next;
     }
     text.len()
+}
+
+/// Whether `text` can hold quoted text at all: every marker needs a `>`, a colon
+/// (ASCII or full-width `：`, whose last UTF-8 byte is 0x9A) or a `--`/`__` rule.
+/// Most messages have none, and skip the line-by-line look.
+fn may_quote(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if memchr::memchr3(b'>', b':', 0x9A, bytes).is_some() {
+        return true;
+    }
+    let mut at = 0;
+    while let Some(k) = bytes
+        .get(at..)
+        .and_then(|rest| memchr::memchr2(b'-', b'_', rest))
+    {
+        let i = at + k;
+        if bytes.get(i + 1) == bytes.get(i) {
+            return true;
+        }
+        at = i + 1;
+    }
+    false
 }
 
 /// `t` without trailing spaces and a trailing (full-width) colon.
@@ -1128,9 +1153,39 @@ mod tests {
                 "on monday it broke",
             ),
             ("gt_mid_line", "a > b", "a b"),
+            (
+                "kakimashita",
+                "ありがとう\n2026年11月2日 Shop さんは書きました：\n返金",
+                "ありがとう",
+            ),
+            (
+                "underscore_relay",
+                "Hi\n__ Original Message __\nrefund",
+                "hi",
+            ),
+            ("single_dashes", "A-to-z claim - now", "a to z claim now"),
         ];
         for (name, input, want) in table {
             assert_eq!(normalize(input), *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn may_quote_only_rules_out_texts_without_markers() {
+        // (input, whether it may hold quoted text)
+        let table: &[(&str, bool)] = &[
+            ("", false),
+            ("It came broken, where is my order?", false),
+            ("A-to-z claim - now_please", false),
+            ("包裹没有收到，请处理。", false),
+            ("> quoted", true),
+            ("Time: 10:00", true),
+            ("谢谢：", true),
+            ("line\n-- sig", true),
+            ("a__b", true),
+        ];
+        for (input, want) in table {
+            assert_eq!(may_quote(input), *want, "{input:?}");
         }
     }
 
