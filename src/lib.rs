@@ -23,6 +23,7 @@
 mod assessment;
 mod calendar;
 mod classify;
+mod compact;
 mod duration;
 mod engine;
 mod lexicon;

@@ -9,6 +9,7 @@ use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{dfa, Anchored, MatchKind};
 
+use crate::compact::Compact;
 use crate::lexicon::{parse_term, Lexicon, ScriptTables, TermSpec};
 use crate::normalize::{is_cjk, Feed, Normalized};
 use crate::risk::RiskCategory;
@@ -171,10 +172,54 @@ impl<A: Automaton> Feed for Stepper<'_, A> {
     }
 }
 
-/// The automaton: a DFA (fastest), or a contiguous NFA when the patterns are too
-/// many for a DFA.
+/// Steps the [`Compact`] automaton with each normalised byte as the normaliser
+/// writes it, recording every match.
+struct CompactStepper<'a> {
+    aut: &'a Compact,
+    state: u32,
+    hits: &'a mut Vec<Raw>,
+}
+
+/// Records the matches of `aut`'s match state `state` ending at `end` (out of line,
+/// and not given the stepper: the byte loops keep the automaton in a register).
+#[inline(never)]
+fn record_compact(aut: &Compact, hits: &mut Vec<Raw>, state: u32, end: usize) {
+    for &pattern in aut.patterns(state) {
+        hits.push(Raw {
+            end,
+            pattern: pattern as usize,
+        });
+    }
+}
+
+impl Feed for CompactStepper<'_> {
+    type State = u32;
+
+    #[inline(always)]
+    fn state(&self) -> u32 {
+        self.state
+    }
+
+    #[inline(always)]
+    fn set_state(&mut self, state: u32) {
+        self.state = state;
+    }
+
+    #[inline(always)]
+    fn step(&mut self, state: u32, byte: u8, end: usize) -> u32 {
+        let aut = self.aut;
+        let next = aut.next(state, byte);
+        if aut.is_match(next) {
+            record_compact(aut, self.hits, next, end);
+        }
+        next
+    }
+}
+
+/// The automaton: aho-corasick's DFA re-encoded compactly (fastest), or a
+/// contiguous NFA when the patterns are too many for a DFA.
 enum Engine {
-    Dfa(dfa::DFA),
+    Dfa(Compact),
     Nfa(contiguous::NFA),
 }
 
@@ -308,8 +353,8 @@ impl Matcher {
         } else {
             None
         };
-        let engine = match built {
-            Some(dfa) => Engine::Dfa(dfa),
+        let engine = match built.and_then(|dfa| Compact::new(&dfa, &normal_forms)) {
+            Some(compact) => Engine::Dfa(compact),
             None => Engine::Nfa(
                 contiguous::NFA::builder()
                     .match_kind(MatchKind::Standard)
@@ -319,10 +364,9 @@ impl Matcher {
             ),
         };
         let start = match &engine {
-            Engine::Dfa(a) => a.start_state(Anchored::No),
-            Engine::Nfa(a) => a.start_state(Anchored::No),
-        }
-        .map_err(|e| error(&e))?;
+            Engine::Dfa(_) => StateID::ZERO,
+            Engine::Nfa(a) => a.start_state(Anchored::No).map_err(|e| error(&e))?,
+        };
         Ok(Matcher {
             inner: Arc::new(MatcherInner {
                 engine: Some(engine),
@@ -370,9 +414,9 @@ impl Matcher {
         match &inner.engine {
             Some(Engine::Dfa(aut)) => scratch.norm.normalize_feeding(
                 text,
-                &mut Stepper {
+                &mut CompactStepper {
                     aut,
-                    sid: inner.start,
+                    state: aut.start(),
                     hits,
                 },
             ),
