@@ -6,7 +6,11 @@
 //!   separator folding, then `str::find` for every term, with word boundaries);
 //! - `ac-scan`: the raw overlapping scan of already-normalised text by an automaton
 //!   built like the classifier's (same patterns, aho-corasick's DFA, standard
-//!   semantics), through aho-corasick's own search loop: the floor;
+//!   semantics), through aho-corasick's own search loop: the baseline the issue
+//!   set the bars against;
+//! - `own-scan`: the same scan by the classifier's own automaton (aho-corasick's DFA
+//!   re-encoded compactly, see `src/compact.rs`), stepped byte by byte: the floor of
+//!   the fused pass;
 //! - `daachorse`: the charwise double-array Aho-Corasick on the same (deduplicated)
 //!   patterns and normalised text: the competitor;
 //! - `normalize`: normalisation alone.
@@ -282,6 +286,12 @@ fn bench(c: &mut Criterion) {
             group.bench_function("ac-scan", |b| {
                 b.iter(|| {
                     let n = ac.find_overlapping_iter(black_box(norm.as_str())).count();
+                    assert_eq!(n, want_ac);
+                })
+            });
+            group.bench_function("own-scan", |b| {
+                b.iter(|| {
+                    let n = classifier.bare_scan_count(black_box(norm.as_str()));
                     assert_eq!(n, want_ac);
                 })
             });

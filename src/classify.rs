@@ -175,6 +175,15 @@ impl Classifier {
         self.inner.matcher.term(id).map(|t| &**t)
     }
 
+    /// How many pattern occurrences (overlapping) the classifier's own automaton
+    /// finds in `normalized`, text that is already normalised: the bare scan,
+    /// without normalising or filtering, for the benchmarks' floor. Not part of
+    /// the stable API.
+    #[doc(hidden)]
+    pub fn bare_scan_count(&self, normalized: &str) -> usize {
+        self.inner.matcher.bare_scan_count(normalized)
+    }
+
     /// Like [`Classifier::scan`], reusing the buffers of `scratch`.
     pub fn scan_with<'s>(&self, text: &str, scratch: &'s mut Scratch) -> &'s [TextMatch] {
         self.inner.matcher.scan(text, scratch);

@@ -402,6 +402,34 @@ impl Matcher {
         &self.inner.normal_forms
     }
 
+    /// The number of pattern occurrences in already-normalised text, by stepping
+    /// the automaton alone (the benchmarks' floor).
+    pub(crate) fn bare_scan_count(&self, normalized: &str) -> usize {
+        let mut count = 0;
+        match &self.inner.engine {
+            Some(Engine::Dfa(aut)) => {
+                let mut state = aut.start();
+                for &b in normalized.as_bytes() {
+                    state = aut.next(state, b);
+                    if aut.is_match(state) {
+                        count += aut.patterns(state).len();
+                    }
+                }
+            }
+            Some(Engine::Nfa(aut)) => {
+                let mut sid = self.inner.start;
+                for &b in normalized.as_bytes() {
+                    sid = aut.next_state(Anchored::No, sid, b);
+                    if aut.is_special(sid) && aut.is_match(sid) {
+                        count += aut.match_len(sid);
+                    }
+                }
+            }
+            None => {}
+        }
+        count
+    }
+
     /// Scans `text`: results in `scratch.out`, in order of position.
     ///
     /// Normalising and searching are one pass: the normaliser hands each byte it
@@ -823,6 +851,10 @@ mod tests {
             "",
         ];
         for text in texts {
+            let norm = Normalized::of(text);
+            let count = dfa.bare_scan_count(norm.as_str());
+            assert_eq!(count, nfa.bare_scan_count(norm.as_str()), "{text}");
+            assert_eq!(count == 0, norm.as_str().is_empty(), "{text}");
             let (d, n) = (scan(&dfa, text), scan(&nfa, text));
             assert!(
                 !d.is_empty() || text.is_empty() || text.starts_with('>'),
