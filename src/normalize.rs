@@ -448,9 +448,10 @@ impl Normalized {
 
     /// Normalises the run of ASCII at `at` (a kept byte): kept bytes lower-cased,
     /// each run of separators between them one space, feeding every byte. English
-    /// text is almost all this loop, so it has no branch that depends on whether a
-    /// byte is a letter or a separator: only a collapsing run (a second separator,
-    /// as in `, `) takes the other way. The text is written in 64-byte blocks.
+    /// text is almost all this loop ([`feed_words`]), so it has no branch that
+    /// depends on whether a byte is a letter or a separator: only separators other
+    /// than a single space (`-`, `, `) take the other way. The text is copied in
+    /// slices and lower-cased once.
     ///
     /// Stops at the first non-ASCII byte or the end of `chunk`, leaving a trailing
     /// separator run pending; returns where it stopped and whether a combining mark
@@ -497,29 +498,27 @@ impl Normalized {
             }
             // Not a single space: a separator run (it ends before the run does)
             // to write as one space.
-            {
-                let run_start = if prev == b' ' { i - 1 } else { i };
-                let mut run_end = i + 1;
-                while bytes.get(run_end).is_some_and(|&b| fold_ascii(b) == b' ') {
-                    run_end += 1;
-                }
-                self.text
-                    .push_str(chunk.get(copied..run_start).unwrap_or_default());
-                if run_end - run_start > 1 {
-                    self.map_strided(seg_orig, seg_norm, run_start - seg_orig, 1);
-                    self.push_opaque_start(run_start, run_end);
-                    seg_orig = run_end;
-                    seg_norm = self.text.len() + 1;
-                }
-                self.text.push(' ');
-                if prev != b' ' {
-                    state = feed.step(state, b' ', self.text.len());
-                }
-                copied = run_end;
-                shift = self.text.len().wrapping_sub(copied);
-                prev = 0;
-                i = run_end;
+            let run_start = if prev == b' ' { i - 1 } else { i };
+            let mut run_end = i + 1;
+            while bytes.get(run_end).is_some_and(|&b| fold_ascii(b) == b' ') {
+                run_end += 1;
             }
+            self.text
+                .push_str(chunk.get(copied..run_start).unwrap_or_default());
+            if run_end - run_start > 1 {
+                self.map_strided(seg_orig, seg_norm, run_start - seg_orig, 1);
+                self.push_opaque_start(run_start, run_end);
+                seg_orig = run_end;
+                seg_norm = self.text.len() + 1;
+            }
+            self.text.push(' ');
+            if prev != b' ' {
+                state = feed.step(state, b' ', self.text.len());
+            }
+            copied = run_end;
+            shift = self.text.len().wrapping_sub(copied);
+            prev = 0;
+            i = run_end;
         }
         self.text
             .push_str(chunk.get(copied..kept_end).unwrap_or_default());
@@ -537,8 +536,9 @@ impl Normalized {
     /// Copies the run of verbatim characters at `at`: kept ASCII (lower-cased) and
     /// fast CJK characters, and the separator runs between them (ASCII and known
     /// separators, as one space), feeding each byte as it goes. This loop is where
-    /// almost all text goes; feeding here lets the automaton's dependent loads
-    /// overlap the normaliser's work. The text is written in slices.
+    /// CJK text goes (ASCII from a kept byte on goes to [`Normalized::ascii_run`]);
+    /// feeding here lets the automaton's dependent loads overlap the normaliser's
+    /// work. The text is written in slices.
     ///
     /// Returns where the run ends and whether it stopped before a character that a
     /// combining mark follows (that character needs NFKC).
@@ -741,21 +741,27 @@ impl Normalized {
     }
 }
 
-/// Kept ASCII bytes lower-cased; 0 for ASCII separators (and non-ASCII bytes).
-static LOWER_KEPT: [u8; 256] = {
+/// A table of ASCII bytes: kept ones (letters, digits) lower-cased, separators as
+/// `separator`; non-ASCII bytes 0.
+const fn ascii_table(separator: u8) -> [u8; 256] {
     let mut t = [0; 256];
     let mut b = 0u8;
     while b < 128 {
-        if b.is_ascii_alphanumeric() {
-            #[allow(clippy::indexing_slicing)] // a `u8` index into 256 entries
-            {
-                t[b as usize] = b.to_ascii_lowercase();
-            }
+        #[allow(clippy::indexing_slicing)] // a `u8` index into 256 entries
+        {
+            t[b as usize] = if b.is_ascii_alphanumeric() {
+                b.to_ascii_lowercase()
+            } else {
+                separator
+            };
         }
         b += 1;
     }
     t
-};
+}
+
+/// Kept ASCII bytes lower-cased; 0 for ASCII separators (and non-ASCII bytes).
+static LOWER_KEPT: [u8; 256] = ascii_table(0);
 
 /// The lower-cased form of a kept ASCII byte; 0 for an ASCII separator (and for
 /// non-ASCII bytes).
@@ -766,22 +772,7 @@ fn lower_kept(b: u8) -> u8 {
 }
 
 /// Kept ASCII bytes lower-cased, ASCII separators as a space (non-ASCII bytes: 0).
-static FOLD_ASCII: [u8; 256] = {
-    let mut t = [0; 256];
-    let mut b = 0u8;
-    while b < 128 {
-        #[allow(clippy::indexing_slicing)] // a `u8` index into 256 entries
-        {
-            t[b as usize] = if b.is_ascii_alphanumeric() {
-                b.to_ascii_lowercase()
-            } else {
-                b' '
-            };
-        }
-        b += 1;
-    }
-    t
-};
+static FOLD_ASCII: [u8; 256] = ascii_table(b' ');
 
 /// The normalised form of an ASCII byte: lower-cased if kept, else a space.
 #[inline(always)]
