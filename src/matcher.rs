@@ -238,7 +238,7 @@ pub(crate) struct Matcher {
 struct MatcherInner {
     /// `None` only for [`Matcher::empty`].
     engine: Option<Engine>,
-    /// The unanchored start state of `engine`.
+    /// The unanchored start state of the NFA engine (the compact DFA knows its own).
     start: StateID,
     patterns: Vec<Pattern>,
     /// The lexicon term of each [`Role::Term`] pattern, by pattern index.
