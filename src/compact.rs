@@ -146,21 +146,26 @@ impl Compact {
         self.start
     }
 
+    /// The transition table, to step with.
+    #[inline(always)]
+    pub(crate) fn table(&self) -> Table<'_> {
+        Table {
+            trans: &self.trans,
+            classes: &self.classes,
+            match_end: self.match_end,
+        }
+    }
+
     /// The state after reading `byte` in `state`.
     #[inline(always)]
     pub(crate) fn next(&self, state: u32, byte: u8) -> u32 {
-        #[allow(clippy::indexing_slicing)] // a `u8` index into 256 entries
-        let class = self.classes[usize::from(byte)];
-        let at = state as usize + usize::from(class);
-        // Always in bounds (every class of every state has an entry); the constant
-        // fallback keeps the load a plain indexed one.
-        self.trans.get(at).copied().unwrap_or(0)
+        self.table().next(state, byte)
     }
 
     /// Whether `state` reports matches.
     #[inline(always)]
     pub(crate) fn is_match(&self, state: u32) -> bool {
-        state < self.match_end
+        self.table().is_match(state)
     }
 
     /// The patterns that end in match state `state`.
@@ -174,6 +179,35 @@ impl Compact {
             .get(k as usize)
             .and_then(|&(from, to)| self.patterns.get(from as usize..to as usize))
             .unwrap_or_default()
+    }
+}
+
+/// What stepping a [`Compact`] automaton reads, by value: a byte loop that holds
+/// one keeps the table's address, length and match bound in registers (behind a
+/// reference to the automaton, each byte would load them again).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Table<'a> {
+    trans: &'a [u32],
+    classes: &'a [u8; 256],
+    match_end: u32,
+}
+
+impl Table<'_> {
+    /// The state after reading `byte` in `state`.
+    #[inline(always)]
+    pub(crate) fn next(self, state: u32, byte: u8) -> u32 {
+        #[allow(clippy::indexing_slicing)] // a `u8` index into 256 entries
+        let class = self.classes[usize::from(byte)];
+        let at = state as usize + usize::from(class);
+        // Always in bounds (every class of every state has an entry); the constant
+        // fallback keeps the load a plain indexed one.
+        self.trans.get(at).copied().unwrap_or(0)
+    }
+
+    /// Whether `state` reports matches.
+    #[inline(always)]
+    pub(crate) fn is_match(self, state: u32) -> bool {
+        state < self.match_end
     }
 }
 

@@ -9,7 +9,7 @@ use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{dfa, Anchored, MatchKind};
 
-use crate::compact::Compact;
+use crate::compact::{Compact, Table};
 use crate::lexicon::{parse_term, Lexicon, ScriptTables, TermSpec};
 use crate::normalize::{is_cjk, Feed, Normalized};
 use crate::risk::RiskCategory;
@@ -133,20 +133,9 @@ struct Raw {
 /// recording every match (overlapping semantics: all patterns ending at each byte).
 struct Stepper<'a, A> {
     aut: &'a A,
+    start: StateID,
     sid: StateID,
     hits: &'a mut Vec<Raw>,
-}
-
-impl<A: Automaton> Stepper<'_, A> {
-    /// Records the matches of the match state `sid` ending at `end` (out of line:
-    /// the byte loop keeps its registers).
-    #[inline(never)]
-    fn record(&mut self, sid: StateID, end: usize) {
-        for k in 0..self.aut.match_len(sid) {
-            let pattern = self.aut.match_pattern(sid, k).as_usize();
-            self.hits.push(Raw { end, pattern });
-        }
-    }
 }
 
 impl<A: Automaton> Feed for Stepper<'_, A> {
@@ -163,12 +152,27 @@ impl<A: Automaton> Feed for Stepper<'_, A> {
     }
 
     #[inline(always)]
-    fn step(&mut self, sid: StateID, byte: u8, end: usize) -> StateID {
-        let sid = self.aut.next_state(Anchored::No, sid, byte);
-        if self.aut.is_special(sid) && self.aut.is_match(sid) {
-            self.record(sid, end);
+    fn next(&self, sid: StateID, byte: u8) -> StateID {
+        self.aut.next_state(Anchored::No, sid, byte)
+    }
+
+    #[inline(always)]
+    fn is_match(&self, sid: StateID) -> bool {
+        self.aut.is_special(sid) && self.aut.is_match(sid)
+    }
+
+    /// Out of line: the byte loops keep their registers.
+    #[inline(never)]
+    fn record(&mut self, sid: StateID, end: usize) {
+        for k in 0..self.aut.match_len(sid) {
+            let pattern = self.aut.match_pattern(sid, k).as_usize();
+            self.hits.push(Raw { end, pattern });
         }
-        sid
+    }
+
+    fn restart(&mut self) {
+        self.sid = self.start;
+        self.hits.clear();
     }
 }
 
@@ -176,6 +180,7 @@ impl<A: Automaton> Feed for Stepper<'_, A> {
 /// writes it, recording every match.
 struct CompactStepper<'a> {
     aut: &'a Compact,
+    table: Table<'a>,
     state: u32,
     hits: &'a mut Vec<Raw>,
 }
@@ -206,13 +211,23 @@ impl Feed for CompactStepper<'_> {
     }
 
     #[inline(always)]
-    fn step(&mut self, state: u32, byte: u8, end: usize) -> u32 {
-        let aut = self.aut;
-        let next = aut.next(state, byte);
-        if aut.is_match(next) {
-            record_compact(aut, self.hits, next, end);
-        }
-        next
+    fn next(&self, state: u32, byte: u8) -> u32 {
+        self.table.next(state, byte)
+    }
+
+    #[inline(always)]
+    fn is_match(&self, state: u32) -> bool {
+        self.table.is_match(state)
+    }
+
+    #[inline(always)]
+    fn record(&mut self, state: u32, end: usize) {
+        record_compact(self.aut, self.hits, state, end);
+    }
+
+    fn restart(&mut self) {
+        self.state = self.aut.start();
+        self.hits.clear();
     }
 }
 
@@ -444,6 +459,7 @@ impl Matcher {
                 text,
                 &mut CompactStepper {
                     aut,
+                    table: aut.table(),
                     state: aut.start(),
                     hits,
                 },
@@ -452,6 +468,7 @@ impl Matcher {
                 text,
                 &mut Stepper {
                     aut,
+                    start: inner.start,
                     sid: inner.start,
                     hits,
                 },

@@ -45,8 +45,27 @@ pub(crate) trait Feed {
     /// Makes `state` current.
     fn set_state(&mut self, state: Self::State);
 
+    /// The state after `byte` in `state`, without recording anything.
+    fn next(&self, state: Self::State, byte: u8) -> Self::State;
+
+    /// Whether [`Feed::record`] has something to record in `state`.
+    fn is_match(&self, state: Self::State) -> bool;
+
+    /// Records what `state` reports, the normalised text being `end` bytes long.
+    fn record(&mut self, state: Self::State, end: usize);
+
+    /// Forgets everything fed so far: the text is about to be fed again.
+    fn restart(&mut self);
+
     /// Consumes `byte` in `state`; the normalised text is `end` bytes long with it.
-    fn step(&mut self, state: Self::State, byte: u8, end: usize) -> Self::State;
+    #[inline(always)]
+    fn step(&mut self, state: Self::State, byte: u8, end: usize) -> Self::State {
+        let state = self.next(state, byte);
+        if self.is_match(state) {
+            self.record(state, end);
+        }
+        state
+    }
 
     /// Consumes `byte` in the current state.
     #[inline(always)]
@@ -67,7 +86,17 @@ impl Feed for () {
     fn set_state(&mut self, _state: ()) {}
 
     #[inline(always)]
-    fn step(&mut self, _state: (), _byte: u8, _end: usize) {}
+    fn next(&self, _state: (), _byte: u8) {}
+
+    #[inline(always)]
+    fn is_match(&self, _state: ()) -> bool {
+        false
+    }
+
+    #[inline(always)]
+    fn record(&mut self, _state: (), _end: usize) {}
+
+    fn restart(&mut self) {}
 }
 
 /// One piece of the offset map: normalised bytes from `norm` up to the next segment's
@@ -127,6 +156,10 @@ pub struct Normalized {
     text: String,
     segs: Vec<Segment>,
     skips: Vec<Range<usize>>,
+    /// Stop at the first separator that quoted text needs (`>`, `:`, ...).
+    watch_quotes: bool,
+    /// Such a separator was seen while watching.
+    quote_mark: bool,
     group: String,
     lowered: String,
 }
@@ -223,14 +256,50 @@ impl Normalized {
     /// [`Normalized::normalize`], handing every normalised byte to `feed` as it is
     /// written: the matcher steps its automaton with them, so normalising and
     /// searching are one pass over the text.
+    ///
+    ///
+    /// Most messages quote nothing, and every quote marker needs a separator that
+    /// plain text rarely has (see [`quote_mark`]), so the text is normalised
+    /// whole until the first such separator. Only there are quoted lines looked
+    /// for: if there are none, normalisation goes on from where it stopped; if
+    /// there are, it starts again without them (so only the text before the first
+    /// separator is normalised twice).
     pub(crate) fn normalize_feeding<F: Feed>(&mut self, text: &str, feed: &mut F) {
         self.text.clear();
         self.segs.clear();
+        self.quote_mark = false;
+        self.watch_quotes = true;
+        let mut pending: Option<usize> = None;
+        let stop = self.push_chunk(text, 0, text.len(), &mut pending, feed);
+        self.watch_quotes = false;
+        if !self.quote_mark {
+            return;
+        }
         let mut skips = std::mem::take(&mut self.skips);
         let cut = quoted_ranges(text, &mut skips);
-        let mut pending: Option<usize> = None;
+        if cut == text.len() && skips.is_empty() {
+            self.push_chunk(text, stop, text.len(), &mut pending, feed);
+        } else {
+            self.text.clear();
+            self.segs.clear();
+            feed.restart();
+            self.push_unquoted(text, &skips, cut, feed);
+        }
+        self.skips = skips;
+    }
+
+    /// Normalises `text[..cut]` without the (quoted) ranges `skips`, which read as
+    /// separators.
+    fn push_unquoted<F: Feed>(
+        &mut self,
+        text: &str,
+        skips: &[Range<usize>],
+        cut: usize,
+        feed: &mut F,
+    ) {
+        let mut pending = None;
         let mut at = 0;
-        for skip in &skips {
+        for skip in skips {
             if skip.start > at {
                 self.push_chunk(text, at, skip.start, &mut pending, feed);
             }
@@ -242,7 +311,6 @@ impl Normalized {
         if cut > at {
             self.push_chunk(text, at, cut, &mut pending, feed);
         }
-        self.skips = skips;
     }
 
     /// The original byte range that the normalised range `range` came from, or
@@ -370,7 +438,21 @@ impl Normalized {
         });
     }
 
-    /// Normalises `text[from..to]` (a whole number of lines, or the tail).
+    /// Notes whether the separators `bytes[run]` include one that quoted text needs.
+    #[inline(always)]
+    fn note_quote_marks(&mut self, bytes: &[u8], run: Range<usize>) {
+        if bytes
+            .get(run)
+            .is_some_and(|run| run.iter().any(|&b| quote_mark(b)))
+        {
+            self.quote_mark = true;
+        }
+    }
+
+    /// Normalises `text[from..to]` (a whole number of lines, or the tail); returns
+    /// where it stopped: `to`, or, when watching for quotes, just after the run
+    /// where it saw a [`quote_mark`] (going on from there with the same `pending`
+    /// is the same as not stopping).
     fn push_chunk<F: Feed>(
         &mut self,
         text: &str,
@@ -378,13 +460,16 @@ impl Normalized {
         to: usize,
         pending: &mut Option<usize>,
         feed: &mut F,
-    ) {
+    ) -> usize {
         let Some(chunk) = text.get(..to) else {
-            return;
+            return to;
         };
         let bytes = chunk.as_bytes();
         let mut i = from;
         while i < to {
+            if self.quote_mark && self.watch_quotes {
+                return i;
+            }
             // The fast paths: a run of ASCII from a kept byte on, or of kept ASCII
             // and CJK characters, copied.
             let (end, before_mark) = if bytes.get(i).is_some_and(|&b| lower_kept(b) != 0) {
@@ -406,10 +491,12 @@ impl Normalized {
                 if pending.is_none() {
                     *pending = Some(i);
                 }
+                let run = i;
                 i += 1;
                 while bytes.get(i).is_some_and(|&b| b < 0x80 && !ascii_kept(b)) {
                     i += 1;
                 }
+                self.note_quote_marks(bytes, run..i);
                 continue;
             }
             // A run of full-width letters and digits: one stride-3 segment.
@@ -428,6 +515,7 @@ impl Normalized {
                 if pending.is_none() {
                     *pending = Some(i);
                 }
+                self.note_quote_marks(bytes, i..i + len);
                 i += len;
             } else if is_zero_width(c) {
                 i += len;
@@ -444,6 +532,7 @@ impl Normalized {
                 i = self.slow_group(chunk, i, pending, feed);
             }
         }
+        to
     }
 
     /// Normalises the run of ASCII at `at` (a kept byte): kept bytes lower-cased,
@@ -503,6 +592,7 @@ impl Normalized {
             while bytes.get(run_end).is_some_and(|&b| fold_ascii(b) == b' ') {
                 run_end += 1;
             }
+            self.note_quote_marks(bytes, i..run_end);
             self.text
                 .push_str(chunk.get(copied..run_start).unwrap_or_default());
             if run_end - run_start > 1 {
@@ -528,6 +618,7 @@ impl Normalized {
         feed.set_state(state);
         self.map_strided(seg_orig, seg_norm, kept_end - seg_orig, 1);
         if kept_end < limit {
+            self.note_quote_marks(bytes, kept_end..limit);
             *pending = Some(kept_end);
         }
         (limit, before_mark)
@@ -600,10 +691,13 @@ impl Normalized {
                 continue;
             }
             // A separator run followed by a verbatim character: one space.
-            let after = separator_run_end(bytes, next);
+            let (after, marked) = separator_run_end(bytes, next);
             len = verbatim_len(bytes, after);
             if after == next || len == 0 {
                 break;
+            }
+            if marked {
+                self.quote_mark = true;
             }
             state = feed.step(state, b' ', end + 1);
             if after == next + 1 {
@@ -785,7 +879,8 @@ fn fold_ascii(b: u8) -> u8 {
 /// `i + shift`, while each is kept or a single space after a kept byte; returns
 /// where it stopped (a separator run to fold, or the end), the state and the last
 /// byte fed. The hot loop of English text: nothing in it depends on whether a byte
-/// is a letter or a separator.
+/// is a letter or a separator, and it calls nothing (a match leaves it to be
+/// recorded), so everything it needs stays in registers.
 #[inline(always)]
 fn feed_words<F: Feed>(
     words: &[u8],
@@ -795,16 +890,26 @@ fn feed_words<F: Feed>(
     shift: usize,
     feed: &mut F,
 ) -> (usize, F::State, u8) {
-    while let Some(&b) = words.get(i) {
-        let k = fold_ascii(b);
-        if k == b' ' && (b != b' ' || prev == b' ') {
-            break;
+    loop {
+        let mut matched = false;
+        while let Some(&b) = words.get(i) {
+            let k = fold_ascii(b);
+            if k == b' ' && (b != b' ' || prev == b' ') {
+                break;
+            }
+            i += 1;
+            state = feed.next(state, k);
+            prev = k;
+            if feed.is_match(state) {
+                matched = true;
+                break;
+            }
         }
-        i += 1;
-        state = feed.step(state, k, i.wrapping_add(shift));
-        prev = k;
+        if !matched {
+            return (i, state, prev);
+        }
+        feed.record(state, i.wrapping_add(shift));
     }
-    (i, state, prev)
 }
 
 /// The index of the first non-ASCII byte at or after `i` (the length if none).
@@ -837,12 +942,17 @@ fn verbatim_len(bytes: &[u8], i: usize) -> usize {
     }
 }
 
-/// The end of the run of ASCII and known 3-byte separators at `i` (`i` if none).
+/// The end of the run of ASCII and known 3-byte separators at `i` (`i` if none),
+/// and whether one of them has a [`quote_mark`] byte.
 #[inline(always)]
-fn separator_run_end(bytes: &[u8], mut i: usize) -> usize {
+fn separator_run_end(bytes: &[u8], mut i: usize) -> (usize, bool) {
+    let mut marked = false;
     loop {
         match bytes.get(i) {
-            Some(&b) if b < 0x80 && lower_kept(b) == 0 => i += 1,
+            Some(&b) if b < 0x80 && lower_kept(b) == 0 => {
+                marked |= quote_mark(b);
+                i += 1;
+            }
             Some(0xE2 | 0xE3 | 0xEF)
                 if bytes
                     .get(i..)
@@ -850,9 +960,10 @@ fn separator_run_end(bytes: &[u8], mut i: usize) -> usize {
                     .and_then(char::from_u32)
                     .is_some_and(is_fast_separator) =>
             {
+                marked |= bytes.get(i + 2).is_some_and(|&b| quote_mark(b));
                 i += 3;
             }
-            _ => return i,
+            _ => return (i, marked),
         }
     }
 }
@@ -878,6 +989,15 @@ fn followed_by_mark(chunk: &str, at: usize) -> bool {
         Some(&b) if b < 0x80 => false,
         // U+FF00..=U+FF7F: full-width forms, no marks among them.
         Some(&0xEF) if matches!(chunk.as_bytes().get(at + 1), Some(0xBC | 0xBD)) => false,
+        // Ideographs and kana (not marks), and U+3000..=U+3029: CJK punctuation
+        // up to the first ideographic tone mark.
+        Some(_) if starts_fast_cjk(chunk.as_bytes(), at) => false,
+        Some(&0xE3)
+            if chunk.as_bytes().get(at + 1) == Some(&0x80)
+                && chunk.as_bytes().get(at + 2).is_some_and(|&b| b < 0xAA) =>
+        {
+            false
+        }
         Some(_) => chunk
             .get(at..)
             .and_then(|s| s.chars().find(|c| !is_zero_width(*c)))
@@ -902,6 +1022,17 @@ fn fullwidth_ascii_alnum(c: char) -> Option<u8> {
         return Some(a.to_ascii_lowercase()).filter(|a| a.is_ascii_alphanumeric());
     }
     None
+}
+
+/// Whether byte `b` of a separator may belong to a quote marker: `>`, a colon
+/// (ASCII, or the last byte of the full-width `：`), or a `-` or `_` of a rule
+/// (`--`, `__`). Every marker of [`quoted_ranges`] has one; a text whose
+/// separators have none skips the search for quoted lines. All of them are ASCII
+/// or fast separators, so the separator runs of the fast paths are where they
+/// are noticed (NFKC groups never start with one).
+#[inline(always)]
+fn quote_mark(b: u8) -> bool {
+    matches!(b, b'>' | b':' | b'-' | b'_' | 0x9A)
 }
 
 /// Finds quoted text: pushes the ranges of `>` lines into `out` and returns where the
@@ -1235,16 +1366,33 @@ mod tests {
         ends: Vec<usize>,
     }
 
+    /// Its state is the last byte fed, and every state is a match: it records
+    /// each byte.
     impl Feed for Recorder {
-        type State = ();
+        type State = u8;
 
-        fn state(&self) {}
+        fn state(&self) -> u8 {
+            0
+        }
 
-        fn set_state(&mut self, _state: ()) {}
+        fn set_state(&mut self, _state: u8) {}
 
-        fn step(&mut self, _state: (), byte: u8, end: usize) {
+        fn next(&self, _state: u8, byte: u8) -> u8 {
+            byte
+        }
+
+        fn is_match(&self, _state: u8) -> bool {
+            true
+        }
+
+        fn record(&mut self, byte: u8, end: usize) {
             self.bytes.push(byte);
             self.ends.push(end);
+        }
+
+        fn restart(&mut self) {
+            self.bytes.clear();
+            self.ends.clear();
         }
     }
 
@@ -1352,6 +1500,9 @@ mod tests {
                 Just("ｶﾞ".to_string()),
                 Just("ﾞ".to_string()),
                 Just("か\u{3099}".to_string()),
+                Just("\u{302A}".to_string()),
+                Just("。".to_string()),
+                Just("，".to_string()),
                 Just("\u{3000}".to_string()),
                 Just("’".to_string()),
                 Just("ß".to_string()),
@@ -1361,8 +1512,56 @@ mod tests {
             ]
         }
 
+        /// Pieces of messages that quote: markers, line breaks, attributions.
+        fn quoting_piece() -> impl Strategy<Value = String> {
+            prop_oneof![
+                3 => piece(),
+                1 => prop_oneof![
+                    Just("\n".to_string()),
+                    Just("\n> ".to_string()),
+                    Just(">".to_string()),
+                    Just(" \t> old".to_string()),
+                    Just(":".to_string()),
+                    Just("：".to_string()),
+                    Just(":\u{301}".to_string()),
+                    Just("-".to_string()),
+                    Just("--".to_string()),
+                    Just("__".to_string()),
+                    Just("\n-----Original Message-----\n".to_string()),
+                    Just("\nOn Mon, 1 Jan wrote:\n".to_string()),
+                    Just("\nOn Mon, 1 Jan\nJo wrote:".to_string()),
+                    Just("\n在 2024年 写道：\n".to_string()),
+                    Just("\nAm Montag schrieb Jo:\n".to_string()),
+                ],
+            ]
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(256))]
+
+            /// The whole-text pass may skip the search for quoted lines only when
+            /// there are none, and stopping at the first marker changes nothing:
+            /// the result is the one of looking for quoted lines first.
+            #[test]
+            fn quoted_text_is_always_noticed(parts in proptest::collection::vec(quoting_piece(), 0..12)) {
+                let text: String = parts.concat();
+                let mut skips = Vec::new();
+                let cut = quoted_ranges(&text, &mut skips);
+                let quotes = cut < text.len() || !skips.is_empty();
+                let n = Normalized::of(&text);
+                prop_assert!(!quotes || n.quote_mark, "{:?}", text);
+                let mut eager = Normalized::new();
+                eager.push_unquoted(&text, &skips, cut, &mut ());
+                prop_assert_eq!(n, eager);
+            }
+
+            #[test]
+            fn feeds_exactly_what_quoting_texts_normalise_to(
+                parts in proptest::collection::vec(quoting_piece(), 0..12),
+            ) {
+                let text: String = parts.concat();
+                prop_assert_eq!(fed_exactly(&text), Ok(()));
+            }
 
             #[test]
             fn agrees_with_whole_text_reference(parts in proptest::collection::vec(piece(), 0..12)) {
