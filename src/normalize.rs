@@ -331,6 +331,17 @@ impl Normalized {
         if range.start >= range.end || range.end > self.text.len() {
             return None;
         }
+        // Most hits lie inside one strided segment: the hinted one.
+        if let Some(s) = self.segs.get(*hint) {
+            let next = self.segs.get(*hint + 1).map_or(self.text.len(), |n| n.norm);
+            if s.stride > 0 && s.norm <= range.start && range.end <= next {
+                let stride = usize::from(s.stride);
+                return Some(
+                    s.orig + (range.start - s.norm) * stride
+                        ..s.orig + (range.end - s.norm) * stride,
+                );
+            }
+        }
         let from = if self.segs.get(*hint).is_some_and(|s| s.norm <= range.start) {
             *hint
         } else {
