@@ -698,6 +698,9 @@ impl Normalized {
                 break;
             };
             if b < 0x80 && lower_kept(b) != 0 {
+                // An ASCII word: all its letters but the last in a loop of their
+                // own (the last is looked at as a character, like the others).
+                (i, state) = feed_kept(bytes, next, state, seg_norm.wrapping_sub(seg_orig), feed);
                 len = 1;
                 continue;
             }
@@ -918,6 +921,38 @@ fn feed_words<F: Feed>(
         }
         if !matched {
             return (i, state, prev);
+        }
+        feed.record(state, i.wrapping_add(shift));
+    }
+}
+
+/// Feeds the kept ASCII bytes of `bytes` from `i` on (a kept byte) that another
+/// kept byte follows, lower-cased, normalised byte `i` being `i + shift`; returns
+/// the index of the last kept byte of the word (not fed) and the state. Like
+/// [`feed_words`], it calls nothing in its loop.
+#[inline(always)]
+fn feed_kept<F: Feed>(
+    bytes: &[u8],
+    mut i: usize,
+    mut state: F::State,
+    shift: usize,
+    feed: &mut F,
+) -> (usize, F::State) {
+    loop {
+        let mut matched = false;
+        while let Some(&[b, n]) = bytes.get(i..i + 2) {
+            if lower_kept(n) == 0 {
+                break;
+            }
+            i += 1;
+            state = feed.next(state, lower_kept(b));
+            if feed.is_match(state) {
+                matched = true;
+                break;
+            }
+        }
+        if !matched {
+            return (i, state);
         }
         feed.record(state, i.wrapping_add(shift));
     }
