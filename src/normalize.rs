@@ -257,7 +257,6 @@ impl Normalized {
     /// written: the matcher steps its automaton with them, so normalising and
     /// searching are one pass over the text.
     ///
-    ///
     /// Most messages quote nothing, and every quote marker needs a separator that
     /// plain text rarely has (see [`quote_mark`]), so the text is normalised
     /// whole until the first such separator. Only there are quoted lines looked
