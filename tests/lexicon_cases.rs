@@ -1,4 +1,6 @@
-//! Table-driven lexicon cases from `tests/data/lexicon_cases.tsv`.
+//! Table-driven lexicon cases from every `tests/data/lexicon_cases*.tsv` file
+//! (`lexicon_cases.tsv`, and one file per language group such as
+//! `lexicon_cases_en.tsv`).
 //!
 //! Columns (tab-separated): `lang`, `channel`, `expected`, `text`. `expected` is a
 //! comma-separated list of risk categories that must all be found (others may be
@@ -11,11 +13,38 @@ use odr_guard::{Channel, Classifier, Message, RiskCategory, Ticket};
 
 #[test]
 fn lexicon_cases() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/lexicon_cases.tsv");
-    let data = std::fs::read_to_string(path).expect("read lexicon_cases.tsv");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("read tests/data")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("lexicon_cases") && n.ends_with(".tsv"))
+        })
+        .collect();
+    files.sort();
     let classifier = Classifier::new();
-    let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
     let mut failures = Vec::new();
+    let mut rows = 0;
+    for path in &files {
+        let data = std::fs::read_to_string(path).expect("read a lexicon cases file");
+        let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("?");
+        rows += check_file(&classifier, file, &data, &mut failures);
+    }
+    assert!(!files.is_empty(), "no lexicon_cases*.tsv file");
+    assert!(rows >= 20, "only {rows} cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Checks every case of one file; returns how many there were.
+fn check_file(
+    classifier: &Classifier,
+    file: &str,
+    data: &str,
+    failures: &mut Vec<String>,
+) -> usize {
+    let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
     let mut rows = 0;
     for (i, line) in data.lines().enumerate() {
         let line_no = i + 1;
@@ -24,7 +53,7 @@ fn lexicon_cases() {
         }
         let cols: Vec<&str> = line.splitn(4, '\t').collect();
         let [lang, channel, expected, text] = cols[..] else {
-            panic!("line {line_no}: expected 4 tab-separated columns");
+            panic!("{file}:{line_no}: expected 4 tab-separated columns");
         };
         let channel: Channel = channel
             .parse()
@@ -53,11 +82,10 @@ fn lexicon_cases() {
         if !ok {
             let names: Vec<&str> = found.iter().map(|c| c.as_str()).collect();
             failures.push(format!(
-                "line {line_no} [{lang}] {text:?}: expected {expected:?}, found {names:?}"
+                "{file}:{line_no} [{lang}] {text:?}: expected {expected:?}, found {names:?}"
             ));
         }
         rows += 1;
     }
-    assert!(rows >= 20, "only {rows} cases");
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    rows
 }
