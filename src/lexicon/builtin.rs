@@ -3046,6 +3046,62 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
     ),
 ];
 
+/// A co-occurrence rule: one term of each of two groups, near each other in one
+/// sentence, signal `category` (see `Lexicon::add_rule` for the semantics).
+#[allow(dead_code)] // TODO(rules): read by the lexicon once rules land
+pub(crate) struct BuiltinRule {
+    /// The rule's name, reported as the `term` of both parts of a hit.
+    pub(crate) name: &'static str,
+    pub(crate) category: RiskCategory,
+    /// Language tag, as in [`TERMS`].
+    pub(crate) lang: &'static str,
+    /// The two term groups (term syntax as for [`TERMS`]).
+    pub(crate) all: [&'static [&'static str]; 2],
+    /// The most words (a CJK character counts as one) between the two parts.
+    pub(crate) within: u8,
+    /// Terms that cancel a hit of the rule when one stands within `within` words
+    /// of either part, in the same sentence.
+    pub(crate) unless: &'static [&'static str],
+}
+
+/// A context: any hit of a category in `cancels` is dropped when one of `terms`
+/// stands within `within` words of it, in the same sentence ("not received" about
+/// a coupon is no lost parcel).
+#[allow(dead_code)] // TODO(rules): read by the lexicon once rules land
+pub(crate) struct BuiltinContext {
+    /// Language tag, as in [`TERMS`].
+    pub(crate) lang: &'static str,
+    pub(crate) cancels: &'static [RiskCategory],
+    pub(crate) terms: &'static [&'static str],
+    pub(crate) within: u8,
+}
+
+/// Co-occurrence rules, one list per language group.
+#[allow(dead_code)] // TODO(rules): read by the lexicon once rules land
+pub(crate) const RULES: &[&[BuiltinRule]] = &[RULES_EN, RULES_CJK, RULES_EU];
+
+/// English co-occurrence rules.
+pub(crate) const RULES_EN: &[BuiltinRule] = &[];
+
+/// Chinese and Japanese co-occurrence rules.
+pub(crate) const RULES_CJK: &[BuiltinRule] = &[];
+
+/// German, French, Spanish and Italian co-occurrence rules.
+pub(crate) const RULES_EU: &[BuiltinRule] = &[];
+
+/// Contexts that cancel hits, one list per language group.
+#[allow(dead_code)] // TODO(rules): read by the lexicon once rules land
+pub(crate) const CONTEXTS: &[&[BuiltinContext]] = &[CONTEXTS_EN, CONTEXTS_CJK, CONTEXTS_EU];
+
+/// English contexts.
+pub(crate) const CONTEXTS_EN: &[BuiltinContext] = &[];
+
+/// Chinese and Japanese contexts.
+pub(crate) const CONTEXTS_CJK: &[BuiltinContext] = &[];
+
+/// German, French, Spanish and Italian contexts.
+pub(crate) const CONTEXTS_EU: &[BuiltinContext] = &[];
+
 /// Phrases that cancel any term hit they overlap.
 pub(crate) const SUPPRESSORS: &[&str] = &[
     // English
