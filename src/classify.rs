@@ -225,6 +225,7 @@ impl Classifier {
                                 category: h.category,
                                 term: matcher.term(h.term)?.clone(),
                                 negated: h.negated,
+                                rule: h.rule,
                             })
                         }));
                     }
