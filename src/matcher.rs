@@ -284,8 +284,7 @@ pub(crate) struct Matcher {
 }
 
 struct MatcherInner {
-    /// `None` only for [`Matcher::empty`].
-    engine: Option<Engine>,
+    engine: Engine,
     /// The unanchored start state of the NFA engine (the compact DFA knows its own).
     start: StateID,
     patterns: Vec<Pattern>,
@@ -318,10 +317,10 @@ impl std::fmt::Debug for MatcherInner {
             .field("patterns", &self.patterns.len())
             .field(
                 "kind",
-                &self.engine.as_ref().map(|e| match e {
+                &match self.engine {
                     Engine::Dfa(_) => "dfa",
                     Engine::Nfa(_) => "contiguous nfa",
-                }),
+                },
             )
             .finish()
     }
@@ -481,7 +480,7 @@ impl Matcher {
         };
         Ok(Matcher {
             inner: Arc::new(MatcherInner {
-                engine: Some(engine),
+                engine,
                 start,
                 patterns,
                 terms,
@@ -490,21 +489,6 @@ impl Matcher {
                 normal_forms,
             }),
         })
-    }
-
-    /// A matcher that finds nothing.
-    pub(crate) fn empty() -> Matcher {
-        Matcher {
-            inner: Arc::new(MatcherInner {
-                engine: None,
-                start: StateID::ZERO,
-                patterns: Vec::new(),
-                terms: Vec::new(),
-                rules: Vec::new(),
-                contexts: Vec::new(),
-                normal_forms: Vec::new(),
-            }),
-        }
     }
 
     /// The text of a term hit's [`TermId`].
@@ -523,7 +507,7 @@ impl Matcher {
     pub(crate) fn bare_scan_count(&self, normalized: &str) -> usize {
         let mut count = 0;
         match &self.inner.engine {
-            Some(Engine::Dfa(aut)) => {
+            Engine::Dfa(aut) => {
                 let mut state = aut.start();
                 for &b in normalized.as_bytes() {
                     state = aut.next(state, b);
@@ -532,7 +516,7 @@ impl Matcher {
                     }
                 }
             }
-            Some(Engine::Nfa(aut)) => {
+            Engine::Nfa(aut) => {
                 let mut sid = self.inner.start;
                 for &b in normalized.as_bytes() {
                     sid = aut.next_state(Anchored::No, sid, b);
@@ -541,7 +525,6 @@ impl Matcher {
                     }
                 }
             }
-            None => {}
         }
         count
     }
@@ -556,7 +539,7 @@ impl Matcher {
         scratch.raw.clear();
         let hits = &mut scratch.raw;
         match &inner.engine {
-            Some(Engine::Dfa(aut)) => scratch.norm.normalize_feeding(
+            Engine::Dfa(aut) => scratch.norm.normalize_feeding(
                 text,
                 &mut CompactStepper {
                     aut,
@@ -565,7 +548,7 @@ impl Matcher {
                     hits,
                 },
             ),
-            Some(Engine::Nfa(aut)) => scratch.norm.normalize_feeding(
+            Engine::Nfa(aut) => scratch.norm.normalize_feeding(
                 text,
                 &mut Stepper {
                     aut,
@@ -574,7 +557,6 @@ impl Matcher {
                     hits,
                 },
             ),
-            None => scratch.norm.normalize(text),
         }
         self.filter(text, scratch);
     }

@@ -609,13 +609,17 @@ impl Lexicon {
     }
 
     /// The built-in multilingual lexicon (English, Chinese, German, French, Spanish,
-    /// Italian, Japanese).
+    /// Italian, Japanese), with its co-occurrence rules and contexts.
+    ///
+    /// # Panics
+    ///
+    /// If an entry of the built-in lists is invalid. The lists are constants checked
+    /// by the crate's own tests, so a released crate never panics here; a broken
+    /// entry fails loudly instead of silently leaving terms out of a risk detector.
     pub fn builtin() -> Lexicon {
         match Lexicon::builtin_checked() {
             Ok(lexicon) => lexicon,
-            // Unreachable: the built-in lists are checked by a test. Keep every valid
-            // entry rather than panic.
-            Err(_) => Lexicon::builtin_lenient(),
+            Err(e) => panic!("the built-in lexicon is invalid: {e}"),
         }
     }
 
@@ -647,35 +651,6 @@ impl Lexicon {
             )?;
         }
         Ok(lexicon)
-    }
-
-    fn builtin_lenient() -> Lexicon {
-        let mut lexicon = Lexicon::empty();
-        for (category, _lang, terms) in builtin::TERMS {
-            for term in *terms {
-                let _ = lexicon.add_term(*category, term);
-            }
-        }
-        for s in builtin::SUPPRESSORS {
-            let _ = lexicon.add_suppressor(s);
-        }
-        for n in builtin::NEGATIONS {
-            let _ = lexicon.add_negation(n);
-        }
-        for r in builtin::RULES.iter().flat_map(|list| list.iter()) {
-            let [first, second] = r.all;
-            let _ = lexicon.add_rule(
-                CoOccurrence::new(r.name, r.category, first, second)
-                    .within(r.within)
-                    .unless(r.unless),
-            );
-        }
-        for c in builtin::CONTEXTS.iter().flat_map(|list| list.iter()) {
-            let _ = lexicon.add_context(
-                ContextFilter::new(c.cancels.iter().copied().collect(), c.terms).within(c.within),
-            );
-        }
-        lexicon
     }
 
     /// Adds a term to a category.
