@@ -223,7 +223,7 @@ pub(crate) fn parse_term(raw: &str, list: &dyn Fn() -> String) -> Result<TermSpe
 /// assert!(classifier.scan("We smashed it at the party").is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(try_from = "LexiconFile", into = "LexiconFile")]
 pub struct Lexicon {
     terms: BTreeMap<RiskCategory, Vec<Arc<str>>>,
@@ -237,6 +237,21 @@ pub struct Lexicon {
     seen_terms: HashMap<String, RiskCategory>,
     seen_suppressors: HashMap<String, ()>,
     seen_negations: HashMap<String, ()>,
+}
+
+/// A summary (the counts), not the thousands of terms: a classifier or an engine
+/// that holds the built-in lexicon prints in a line. Serialise the lexicon to see
+/// its entries.
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("terms", &self.len())
+            .field("suppressors", &self.suppressors.len())
+            .field("negations", &self.negations.len())
+            .field("rules", &self.rules.len())
+            .field("contexts", &self.contexts.len())
+            .finish()
+    }
 }
 
 impl PartialEq for Lexicon {
@@ -956,6 +971,18 @@ mod tests {
             assert!(!lang.is_empty(), "{category}: empty language tag");
             assert!(!terms.is_empty(), "{category} ({lang}): no terms");
         }
+    }
+
+    #[test]
+    fn debug_is_a_summary() {
+        let mut lexicon = Lexicon::empty();
+        lexicon.add_term(C::Damaged, "smashed").unwrap();
+        lexicon.add_negation("not").unwrap();
+        assert_eq!(
+            format!("{lexicon:?}"),
+            "Lexicon { terms: 1, suppressors: 0, negations: 1, rules: 0, contexts: 0 }"
+        );
+        assert!(format!("{:?}", Lexicon::builtin()).len() < 200);
     }
 
     #[test]
