@@ -1793,6 +1793,43 @@ mod tests {
                 "了解です",
             ),
             (
+                "en_apple_after_signature",
+                "Sent from my phone\n\nOn Nov 3, 2026, at 09:14, Help <help@shop.example> \
+                 wrote:\n\n> Hello,\n>\n> refund",
+                "sent from my phone",
+            ),
+            (
+                "es_gmail_parenthesised_address",
+                "Vale\nEl mar, 3 nov 2026 a las 9:14, Soporte (<ayuda@shop.example>) escribió:\n\
+                 roto",
+                "vale",
+            ),
+            (
+                "de_gmail_one_line",
+                "Ok\nAm Di., 3. Nov. 2026 um 09:14 Uhr schrieb Hilfe <hilfe@shop.example>:\nkaputt",
+                "ok",
+            ),
+            (
+                "ja_apple_mail",
+                "了解\n2026/11/03 9:14、サポート <help@shop.example>のメール:\n返金",
+                "了解",
+            ),
+            (
+                "zh_hant_no_space_before_verb",
+                "收到\n客服 <help@shop.example> 於 2026年11月3日 週二 上午9:14寫道：\n退款",
+                "收到",
+            ),
+            (
+                "header_block_crlf",
+                "ok\r\nFrom: Help\r\nSent: Tuesday\r\nTo: Sam\r\n\r\nrefund",
+                "ok",
+            ),
+            (
+                "gt_interleaved_answers",
+                "Hi,\n> Did it arrive damaged?\nNo.\n> Do you want a refund?\nYes please",
+                "hi no yes please",
+            ),
+            (
                 "forwarded_relay",
                 "fyi\n---------- Forwarded message ---------\nrefund",
                 "fyi",
@@ -1907,6 +1944,14 @@ mod tests {
                 "-- Ursprüngliche Nachricht -- habe ich weitergeleitet",
             ),
             ("route", "From: Berlin\nTo: Munich\nit never arrived"),
+            ("gt_face", "Hi\n>.< broken again"),
+            ("gt_symbols_only", "Hi\n> _ <"),
+            ("it_route", "Da: Roma\nA: Milano\nil pacco non è arrivato"),
+            (
+                "order_fields",
+                "Order: 123-456\nStatus: not arrived\nDate: 3 Nov",
+            ),
+            ("signature_rule", "broken\n-- \nSam"),
             ("subject_alone", "Subject: broken lamp\nit never arrived"),
             ("de_route", "Von: Hamburg\nAn: Köln\nkam nie an"),
             ("zh_single_header", "发件人：我\n东西坏了"),
