@@ -1127,7 +1127,7 @@ fn quoted_ranges(text: &str, out: &mut Vec<Range<usize>>) -> usize {
             continue;
         }
         let next_line = || line_at(text, next).0;
-        if is_attribution(t, next_line) || is_relay(t) || is_header_block(text, start) {
+        if is_attribution(t, next_line) || is_relay(t) || is_header_block(text, t, next) {
             return start;
         }
         words_before = true;
@@ -1455,12 +1455,13 @@ fn header_key(t: &str) -> Option<HeaderKey> {
 /// `Cc:` lists wrap).
 const HEADER_WINDOW: usize = 5;
 
-/// Whether the line at `start` begins a header block: it is a header line, and it
-/// and the [`HEADER_WINDOW`] lines after it have a `From`-like line and a `Sent`,
-/// `Date` or `Subject`-like one (`From:` and `To:` alone also describe a route).
-fn is_header_block(text: &str, start: usize) -> bool {
-    let (line, mut at) = line_at(text, start);
-    let Some(key) = header_key(line.trim_start()) else {
+/// Whether line `t` (leading blanks trimmed; the next line of `text` starts at
+/// `next`) begins a header block: it is a header line, and it and the
+/// [`HEADER_WINDOW`] lines after it have a `From`-like line and a `Sent`, `Date` or
+/// `Subject`-like one (`From:` and `To:` alone also describe a route).
+fn is_header_block(text: &str, t: &str, next: usize) -> bool {
+    let mut at = next;
+    let Some(key) = header_key(t) else {
         return false;
     };
     let (mut from, mut sent) = (key == HeaderKey::From, key == HeaderKey::SentOrSubject);
