@@ -124,8 +124,10 @@ struct Segment {
 ///   (punctuation, the dash family U+2010–U+2015 and U+2212, curly quotes, symbols,
 ///   white space) is a separator, and every run of separators becomes one ASCII space,
 ///   with none at the start or end;
-/// - zero-width characters (U+200B–U+200D, U+2060, U+FEFF) are removed entirely, so
-///   `da\u{200B}maged` reads `damaged`;
+/// - invisible characters (Unicode's Default_Ignorable_Code_Point set: zero-width
+///   spaces and joiners, the soft hyphen, bidi marks, variation selectors, ...) are
+///   removed entirely, so `da\u{200B}maged` and `law\u{AD}yer` read `damaged` and
+///   `lawyer`;
 /// - CJK ideographs and kana are copied (the katakana long-vowel mark `ー` is kept);
 /// - quoted text is not the buyer's new words: lines starting with `>`, a reply
 ///   attribution line (`On ... wrote:`, `Le ... a écrit :`, `Am ... schrieb ...:`,
@@ -176,9 +178,34 @@ fn ascii_kept(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
 
-/// Zero-width characters: removed, not separators.
-pub(crate) const fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+/// Unicode's Default_Ignorable_Code_Point set: invisible characters (zero-width
+/// spaces and joiners, the soft hyphen, bidi marks and controls, variation
+/// selectors, Hangul fillers, tags, ...) that are removed, not separators.
+///
+/// The ranges of `DerivedCoreProperties.txt` (Unicode 16.0), unchanged since 6.0.
+/// None of them is a [fast separator](is_fast_separator) or a
+/// [fast CJK character](is_fast_cjk) (checked by a test).
+pub(crate) const fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' // SOFT HYPHEN
+            | '\u{034F}' // COMBINING GRAPHEME JOINER
+            | '\u{061C}' // ARABIC LETTER MARK
+            | '\u{115F}'..='\u{1160}' // HANGUL CHOSEONG FILLER..JUNGSEONG FILLER
+            | '\u{17B4}'..='\u{17B5}' // KHMER VOWEL INHERENT AQ..AA
+            | '\u{180B}'..='\u{180F}' // MONGOLIAN FREE VARIATION SELECTORS, VOWEL SEPARATOR
+            | '\u{200B}'..='\u{200F}' // ZERO WIDTH SPACE..RIGHT-TO-LEFT MARK
+            | '\u{202A}'..='\u{202E}' // LEFT-TO-RIGHT EMBEDDING..RIGHT-TO-LEFT OVERRIDE
+            | '\u{2060}'..='\u{206F}' // WORD JOINER..NOMINAL DIGIT SHAPES (isolates, invisible operators)
+            | '\u{3164}' // HANGUL FILLER
+            | '\u{FE00}'..='\u{FE0F}' // VARIATION SELECTOR-1..16
+            | '\u{FEFF}' // ZERO WIDTH NO-BREAK SPACE (BOM)
+            | '\u{FFA0}' // HALFWIDTH HANGUL FILLER
+            | '\u{FFF0}'..='\u{FFF8}' // reserved
+            | '\u{1BCA0}'..='\u{1BCA3}' // SHORTHAND FORMAT LETTER OVERLAP..UP STEP
+            | '\u{1D173}'..='\u{1D17A}' // MUSICAL SYMBOL BEGIN BEAM..END PHRASE
+            | '\u{E0000}'..='\u{E0FFF}' // tags, VARIATION SELECTOR-17..256, reserved
+    )
 }
 
 /// CJK ideographs and kana copied verbatim without NFKC (checked by the slow-path
@@ -192,8 +219,8 @@ const fn is_fast_separator(c: char) -> bool {
     matches!(
         c,
         '\u{2000}'..='\u{200A}'
-            | '\u{200E}'..='\u{205F}'
-            | '\u{2061}'..='\u{206F}'
+            | '\u{2010}'..='\u{2029}'
+            | '\u{202F}'..='\u{205F}'
             | '\u{2212}'
             | '\u{3000}'..='\u{3003}'
             | '\u{3008}'..='\u{3011}'
@@ -527,7 +554,7 @@ impl Normalized {
                 }
                 self.note_quote_marks(bytes, i..i + len);
                 i += len;
-            } else if is_zero_width(c) {
+            } else if is_ignorable(c) {
                 i += len;
             } else if let Some(a) = fullwidth_ascii_alnum(c) {
                 if followed_by_mark(chunk, i + len) {
@@ -780,7 +807,7 @@ impl Normalized {
     }
 
     /// Normalises the group of one base character at `at` plus its following
-    /// combining marks (zero-width characters among them are dropped) with NFKC;
+    /// combining marks (ignorable characters among them are dropped) with NFKC;
     /// returns the end of the group.
     fn slow_group<F: Feed>(
         &mut self,
@@ -801,7 +828,7 @@ impl Normalized {
             if k > 0 && !continues_group(c) {
                 break;
             }
-            if !is_zero_width(c) {
+            if !is_ignorable(c) {
                 group.push(c);
             }
             end = at + k + c.len_utf8();
@@ -1026,7 +1053,7 @@ fn starts_fast_cjk(bytes: &[u8], i: usize) -> bool {
     }
 }
 
-/// Whether the first character at or after `at` that is not zero-width is a
+/// Whether the first character at or after `at` that is not ignorable is a
 /// combining mark.
 fn followed_by_mark(chunk: &str, at: usize) -> bool {
     match chunk.as_bytes().get(at) {
@@ -1045,19 +1072,20 @@ fn followed_by_mark(chunk: &str, at: usize) -> bool {
         }
         Some(_) => chunk
             .get(at..)
-            .and_then(|s| s.chars().find(|c| !is_zero_width(*c)))
-            .is_some_and(|c| continues_group(c) && !is_zero_width(c)),
+            .and_then(|s| s.chars().find(|c| !is_ignorable(*c)))
+            .is_some_and(|c| continues_group(c) && !is_ignorable(c)),
     }
 }
 
 /// Whether `c` belongs to the group of the character before it: combining marks,
 /// the half-width kana voicing marks (NFKC turns them into combining marks) and
-/// zero-width characters (dropped).
+/// ignorable characters (dropped).
 fn continues_group(c: char) -> bool {
-    c >= '\u{300}'
-        && (is_zero_width(c)
-            || matches!(c, '\u{FF9E}' | '\u{FF9F}')
-            || (!is_fast_separator(c) && !is_fast_cjk(c as u32) && is_combining_mark(c)))
+    c >= '\u{AD}'
+        && (is_ignorable(c)
+            || (c >= '\u{300}'
+                && (matches!(c, '\u{FF9E}' | '\u{FF9F}')
+                    || (!is_fast_separator(c) && !is_fast_cjk(c as u32) && is_combining_mark(c)))))
 }
 
 /// The lower-case ASCII letter or digit of a full-width letter or digit.
@@ -1193,10 +1221,10 @@ fn is_relay(t: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// Reference normalisation: whole-text NFKC (zero-width removed first), lower-case,
+    /// Reference normalisation: whole-text NFKC (ignorables removed first), lower-case,
     /// separator folding. No quote handling.
     fn reference(text: &str) -> String {
-        let cleaned: String = text.chars().filter(|c| !is_zero_width(*c)).collect();
+        let cleaned: String = text.chars().filter(|c| !is_ignorable(*c)).collect();
         let mut out = String::new();
         let mut sep = false;
         for c in cleaned.nfkc().flat_map(char::to_lowercase) {
@@ -1270,6 +1298,64 @@ mod tests {
         for (name, input, want) in table {
             assert_eq!(normalize(input), *want, "{name}");
             assert_eq!(reference(input), *want, "{name} (reference)");
+        }
+    }
+
+    #[test]
+    fn drops_default_ignorable_code_points() {
+        // (name, input, normalised): every range of Default_Ignorable_Code_Point.
+        let table: &[(&str, &str, &str)] = &[
+            ("soft_hyphen", "my law\u{AD}yer", "my lawyer"),
+            ("soft_hyphens", "char\u{AD}ge\u{AD}back", "chargeback"),
+            ("cgj", "re\u{34F}fund", "refund"),
+            ("arabic_letter_mark", "re\u{61C}fund", "refund"),
+            ("hangul_fillers", "re\u{115F}fu\u{1160}nd", "refund"),
+            ("khmer_inherent", "re\u{17B4}fu\u{17B5}nd", "refund"),
+            ("mongolian_fvs", "re\u{180B}fu\u{180E}nd\u{180F}", "refund"),
+            ("lrm", "re\u{200E}fund", "refund"),
+            ("rlm", "re\u{200F}fund", "refund"),
+            ("bidi_embedding", "\u{202B}refund\u{202C} now", "refund now"),
+            ("bidi_override", "re\u{202E}fund", "refund"),
+            ("invisible_times", "re\u{2062}fund", "refund"),
+            ("bidi_isolates", "\u{2066}refund\u{2069}", "refund"),
+            ("nominal_digit_shapes", "re\u{206F}fund", "refund"),
+            ("hangul_filler", "re\u{3164}fund", "refund"),
+            ("vs16", "charge\u{FE0F}back", "chargeback"),
+            ("vs1", "charge\u{FE00}back", "chargeback"),
+            ("halfwidth_hangul_filler", "re\u{FFA0}fund", "refund"),
+            ("reserved_fff0", "re\u{FFF0}fund", "refund"),
+            ("shorthand_format", "re\u{1BCA0}fund", "refund"),
+            ("musical_beam", "re\u{1D173}fund", "refund"),
+            ("tags", "re\u{E0001}f\u{E0041}und\u{E007F}", "refund"),
+            ("vs17", "charge\u{E0100}back", "chargeback"),
+            ("reserved_e0fff", "re\u{E0FFF}fund", "refund"),
+            ("between_cjk", "损\u{200E}坏", "损坏"),
+            ("after_cjk_before_mark", "か\u{FE0F}\u{3099}", "が"),
+            ("soft_hyphen_before_mark", "cafe\u{AD}\u{301}", "café"),
+            ("between_full_width", "ｒｅ\u{AD}ｆｕｎｄ", "refund"),
+            ("emoji_selector", "ok\u{2764}\u{FE0F}ok", "ok ok"),
+            ("beside_separators", "a \u{200E} b", "a b"),
+            ("only_ignorables", "\u{AD}\u{200E}\u{FE0F}", ""),
+        ];
+        for (name, input, want) in table {
+            assert_eq!(normalize(input), *want, "{name}");
+            assert_eq!(reference(input), *want, "{name} (reference)");
+            assert_eq!(fed_exactly(input), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn ignorables_are_neither_separators_nor_copied() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if is_ignorable(c) {
+                assert!(
+                    !is_fast_separator(c),
+                    "U+{:04X} is a fast separator",
+                    c as u32
+                );
+                assert!(!is_fast_cjk(c as u32), "U+{:04X} is fast CJK", c as u32);
+                assert!(continues_group(c), "U+{:04X} ends a group", c as u32);
+            }
         }
     }
 
@@ -1386,6 +1472,30 @@ mod tests {
                 Some("ｔｏ－ｚ"),
             ),
             ("three_ascii_separators", "a, -b", "a b", Some("a, -b")),
+            (
+                "soft_hyphen_inside",
+                "my law\u{AD}yer",
+                "lawyer",
+                Some("law\u{AD}yer"),
+            ),
+            (
+                "bidi_marks_inside_and_around",
+                "\u{202B}re\u{200E}fund\u{202C}",
+                "refund",
+                Some("re\u{200E}fund"),
+            ),
+            (
+                "selector_inside",
+                "a charge\u{FE0F}back",
+                "chargeback",
+                Some("charge\u{FE0F}back"),
+            ),
+            (
+                "tag_inside_cjk",
+                "损\u{E0041}坏了",
+                "损坏",
+                Some("损\u{E0041}坏"),
+            ),
             ("ligature_whole", "ﬁne", "fine", Some("ﬁne")),
             ("ligature_inside", "ﬁne", "ine", None),
             ("combining", "cafe\u{301} x", "café", Some("cafe\u{301}")),
@@ -1535,6 +1645,12 @@ mod tests {
                 Just("\u{2212}".to_string()),
                 Just("\u{200B}".to_string()),
                 Just("\u{FEFF}".to_string()),
+                Just("\u{AD}".to_string()),
+                Just("\u{200E}".to_string()),
+                Just("\u{2066}".to_string()),
+                Just("\u{FE0F}".to_string()),
+                Just("\u{3164}".to_string()),
+                Just("\u{E0041}".to_string()),
                 Just("\u{301}".to_string()),
                 Just("é".to_string()),
                 Just("ﬁ".to_string()),
