@@ -119,7 +119,8 @@ struct Segment {
 /// The rules, applied to text and lexicon terms alike:
 ///
 /// - NFKC (full-width `Ａ－ｔｏ－ｚ` becomes `a-to-z`, ligatures split, accents compose),
-///   then lower-casing with [`char::to_lowercase`];
+///   then lower-casing with [`char::to_lowercase`], except that the Turkish `İ` and
+///   dotless `ı` become a plain `i` (`I WİLL FİLE A CLAİM` reads `i will file a claim`);
 /// - letters, digits and combining marks are kept; every other character
 ///   (punctuation, the dash family U+2010–U+2015 and U+2212, curly quotes, symbols,
 ///   white space) is a separator, and every run of separators becomes one ASCII space,
@@ -837,7 +838,7 @@ impl Normalized {
         // single inner spaces.
         let mut lead_sep = false;
         let mut trail_sep = false;
-        for c in group.nfkc().flat_map(char::to_lowercase) {
+        for c in group.nfkc().flat_map(lower) {
             if c.is_alphanumeric() || is_combining_mark(c) {
                 if trail_sep && !lowered.is_empty() {
                     lowered.push(' ');
@@ -1088,6 +1089,17 @@ fn continues_group(c: char) -> bool {
                     || (!is_fast_separator(c) && !is_fast_cjk(c as u32) && is_combining_mark(c)))))
 }
 
+/// Lower-cases `c` (a character of NFKC output): [`char::to_lowercase`], except
+/// that the Turkish capital `İ` and dotless `ı` fold to a plain `i` (a Turkish
+/// keyboard types them for `I` and `i`; `İ` would lower-case to `i` plus a
+/// combining dot).
+fn lower(c: char) -> std::char::ToLowercase {
+    match c {
+        '\u{130}' | '\u{131}' => 'i'.to_lowercase(),
+        _ => c.to_lowercase(),
+    }
+}
+
 /// The lower-case ASCII letter or digit of a full-width letter or digit.
 fn fullwidth_ascii_alnum(c: char) -> Option<u8> {
     if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
@@ -1221,13 +1233,17 @@ fn is_relay(t: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// Reference normalisation: whole-text NFKC (ignorables removed first), lower-case,
-    /// separator folding. No quote handling.
+    /// Reference normalisation: whole-text NFKC (ignorables removed first), lower-case
+    /// (`İ` and `ı` as `i`), separator folding. No quote handling.
     fn reference(text: &str) -> String {
         let cleaned: String = text.chars().filter(|c| !is_ignorable(*c)).collect();
         let mut out = String::new();
         let mut sep = false;
-        for c in cleaned.nfkc().flat_map(char::to_lowercase) {
+        let folded = cleaned.nfkc().flat_map(|c| match c {
+            'İ' | 'ı' => 'i'.to_lowercase(),
+            _ => c.to_lowercase(),
+        });
+        for c in folded {
             if c.is_alphanumeric() || is_combining_mark(c) {
                 if sep && !out.is_empty() {
                     out.push(' ');
@@ -1336,6 +1352,36 @@ mod tests {
             ("emoji_selector", "ok\u{2764}\u{FE0F}ok", "ok ok"),
             ("beside_separators", "a \u{200E} b", "a b"),
             ("only_ignorables", "\u{AD}\u{200E}\u{FE0F}", ""),
+        ];
+        for (name, input, want) in table {
+            assert_eq!(normalize(input), *want, "{name}");
+            assert_eq!(reference(input), *want, "{name} (reference)");
+            assert_eq!(fed_exactly(input), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn folds_turkish_keyboard_capitals() {
+        // (name, input, normalised)
+        let table: &[(&str, &str, &str)] = &[
+            ("all_caps", "I WİLL FİLE A CLAİM", "i will file a claim"),
+            ("dotless", "refund ıtem", "refund item"),
+            (
+                "dotless_caps_word",
+                "THE ıTEM İS MİSSİNG",
+                "the item is missing",
+            ),
+            ("word_start", "İADE", "iade"),
+            ("word_end", "TAXİ", "taxi"),
+            ("alone", "İ", "i"),
+            ("decomposed_capital", "CLAI\u{307}M", "claim"),
+            ("full_width_before", "ＣＬＡİＭ", "claim"),
+            ("beside_cjk", "退款İ退货", "退款i退货"),
+            ("accent_after", "İ\u{301}", "i\u{301}"),
+            ("ignorable_inside", "Cİ\u{AD}TY", "city"),
+            // Only these two: other dotted or dotless letters keep their marks.
+            ("lower_dotted_kept", "i\u{307}", "i\u{307}"),
+            ("dotless_j_kept", "\u{237}", "\u{237}"),
         ];
         for (name, input, want) in table {
             assert_eq!(normalize(input), *want, "{name}");
@@ -1495,6 +1541,21 @@ mod tests {
                 "损\u{E0041}坏了",
                 "损坏",
                 Some("损\u{E0041}坏"),
+            ),
+            (
+                "turkish_capitals",
+                "I WİLL FİLE A CLAİM",
+                "will file",
+                Some("WİLL FİLE"),
+            ),
+            ("turkish_capital_last", "A CLAİ", "clai", Some("CLAİ")),
+            ("turkish_capital_only", "İADE", "i", Some("İ")),
+            ("dotless", "refund ıtem", "item", Some("ıtem")),
+            (
+                "decomposed_capital",
+                "CLAI\u{307}M now",
+                "claim",
+                Some("CLAI\u{307}M"),
             ),
             ("ligature_whole", "ﬁne", "fine", Some("ﬁne")),
             ("ligature_inside", "ﬁne", "ine", None),
@@ -1668,6 +1729,9 @@ mod tests {
                 Just("’".to_string()),
                 Just("ß".to_string()),
                 Just("İ".to_string()),
+                Just("ı".to_string()),
+                Just("I\u{307}".to_string()),
+                Just("CLAİM".to_string()),
                 Just("½".to_string()),
                 Just("⑴".to_string()),
             ]

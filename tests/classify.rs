@@ -112,7 +112,7 @@ fn ignorable(c: char) -> bool {
 }
 
 /// Naive reference: whole-text NFKC (invisible characters removed first),
-/// lower-case and separator folding, then every
+/// lower-case (`İ` and `ı` as `i`) and separator folding, then every
 /// term searched with `str::find`, word boundaries checked (and no combining mark
 /// right after a hit), overlaps resolved
 /// leftmost-longest. Returns (category, normal form) in order.
@@ -120,7 +120,11 @@ fn naive(terms: &[(RiskCategory, String, bool, bool)], text: &str) -> Vec<(RiskC
     let cleaned: String = text.chars().filter(|c| !ignorable(*c)).collect();
     let mut norm = String::new();
     let mut sep = false;
-    for c in cleaned.nfkc().flat_map(char::to_lowercase) {
+    let folded = cleaned.nfkc().flat_map(|c| match c {
+        'İ' | 'ı' => 'i'.to_lowercase(),
+        _ => c.to_lowercase(),
+    });
+    for c in folded {
         if c.is_alphanumeric() || is_combining_mark(c) {
             if sep && !norm.is_empty() {
                 norm.push(' ');
@@ -180,7 +184,7 @@ fn fragment() -> impl Strategy<Value = String> {
             "claim", "a", "to", "z", "refund", "schaden", "transport", "损坏", "損壞",
             "クレーム", "ｸﾚｰﾑ", "café", "cafe\u{301}", "CAFÉ", "zz", "的", "了", "ｃｌａｉｍ",
             "Ａ", "Ｚ", "\u{2013}", "\u{2212}", "\u{2010}", "\u{200B}", "\u{FEFF}", "é", "É",
-            "\u{AD}", "\u{200E}", "\u{FE0F}", "\u{2066}",
+            "\u{AD}", "\u{200E}", "\u{FE0F}", "\u{2066}", "İ", "ı", "CLAİM", "REFUND",
             "\u{301}", "ß", "’", "。", "，", " ", "-",
         ])
         .prop_map(str::to_owned),
