@@ -129,7 +129,9 @@ struct Segment {
 ///   spaces and joiners, the soft hyphen, bidi marks, variation selectors, ...) are
 ///   removed entirely, so `da\u{200B}maged` and `law\u{AD}yer` read `damaged` and
 ///   `lawyer`;
-/// - CJK ideographs and kana are copied (the katakana long-vowel mark `ー` is kept);
+/// - CJK ideographs and hiragana are copied; katakana (full- or half-width) become
+///   hiragana, so that a word matches in either script (`クレーム`, `ｸﾚｰﾑ` and
+///   `くれーむ` all read `くれーむ`), the prolonged sound mark `ー` being kept;
 /// - quoted text is not the buyer's new words: lines starting with `>`, a reply
 ///   attribution line (`On ... wrote:`, `Le ... a écrit :`, `Am ... schrieb ...:`,
 ///   `El ... escribió:`, `Il ... ha scritto:`, `在 ... 写道：`, `...書きました:`) and
@@ -209,10 +211,37 @@ pub(crate) const fn is_ignorable(c: char) -> bool {
     )
 }
 
-/// CJK ideographs and kana copied verbatim without NFKC (checked by the slow-path
-/// agreement test).
+/// CJK ideographs and kana that NFKC leaves alone and that are no marks: the
+/// [verbatim](is_verbatim_cjk) ones and the [katakana](is_katakana) (checked by
+/// the slow-path agreement test).
 const fn is_fast_cjk(c: u32) -> bool {
-    matches!(c, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x30FC)
+    is_verbatim_cjk(c) || is_katakana(c)
+}
+
+/// CJK ideographs, hiragana and the prolonged sound mark `ー`: copied verbatim.
+const fn is_verbatim_cjk(c: u32) -> bool {
+    matches!(c, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x3041..=0x3096 | 0x30FC)
+}
+
+/// Katakana letters: folded to hiragana (see [`hiragana`]) in a loop of their own.
+const fn is_katakana(c: u32) -> bool {
+    matches!(c, 0x30A1..=0x30FA)
+}
+
+/// The hiragana of katakana `c` (`ァ`..`ヶ` and the iteration marks `ヽ` `ヾ` are
+/// the hiragana 0x60 code points lower, with the same UTF-8 length), else `c`:
+/// the prolonged sound mark `ー`, used with both, and `ヷ`..`ヺ`, which have no
+/// hiragana, stay.
+const fn hiragana(c: char) -> char {
+    match c {
+        '\u{30A1}'..='\u{30F6}' | '\u{30FD}' | '\u{30FE}' => {
+            match char::from_u32(c as u32 - 0x60) {
+                Some(h) => h,
+                None => c,
+            }
+        }
+        _ => c,
+    }
 }
 
 /// Characters known to be separators without running NFKC.
@@ -545,6 +574,14 @@ impl Normalized {
                     continue;
                 }
             }
+            // A run of katakana: folded to hiragana, byte for byte.
+            if bytes.get(i) == Some(&0xE3) {
+                let k = self.katakana_run(chunk, i, pending, feed);
+                if k > i {
+                    i = k;
+                    continue;
+                }
+            }
             let Some(c) = chunk.get(i..).and_then(|s| s.chars().next()) else {
                 break;
             };
@@ -663,7 +700,7 @@ impl Normalized {
     }
 
     /// Copies the run of verbatim characters at `at`: kept ASCII (lower-cased) and
-    /// fast CJK characters, and the separator runs between them (ASCII and known
+    /// verbatim CJK characters (ideographs, hiragana), and the separator runs between them (ASCII and known
     /// separators, as one space), feeding each byte as it goes. This loop is where
     /// CJK text goes (ASCII from a kept byte on goes to [`Normalized::ascii_run`]);
     /// feeding here lets the automaton's dependent loads overlap the normaliser's
@@ -700,7 +737,7 @@ impl Normalized {
             let next_byte = bytes.get(next).copied();
             let next_cjk = match next_byte {
                 Some(b) if b < 0x80 => false,
-                Some(_) if starts_fast_cjk(bytes, next) => true,
+                Some(_) if starts_verbatim_cjk(bytes, next) => true,
                 Some(_) if followed_by_mark(chunk, next) => {
                     before_mark = true;
                     break;
@@ -802,6 +839,41 @@ impl Normalized {
         if k > at {
             self.flush_pending(pending, at, feed);
             self.push_strided(at, &lowered, 3, feed);
+        }
+        self.lowered = lowered;
+        k
+    }
+
+    /// Folds the run of katakana letters (and `ー`) at `at` to [`hiragana`], none of
+    /// them followed by a combining mark; returns its end (`at` if there is none).
+    /// Each folded character is as long as the original: one stride-1 segment, like
+    /// a verbatim run.
+    fn katakana_run<F: Feed>(
+        &mut self,
+        chunk: &str,
+        at: usize,
+        pending: &mut Option<usize>,
+        feed: &mut F,
+    ) -> usize {
+        let bytes = chunk.as_bytes();
+        let mut lowered = std::mem::take(&mut self.lowered);
+        lowered.clear();
+        let mut k = at;
+        while let Some(c) = bytes
+            .get(k..)
+            .and_then(decode3)
+            .filter(|&c| is_katakana(c) || c == 0x30FC)
+            .and_then(char::from_u32)
+        {
+            if followed_by_mark(chunk, k + 3) {
+                break;
+            }
+            lowered.push(hiragana(c));
+            k += 3;
+        }
+        if k > at {
+            self.flush_pending(pending, at, feed);
+            self.push_strided(at, &lowered, 1, feed);
         }
         self.lowered = lowered;
         k
@@ -1005,12 +1077,12 @@ fn ascii_end(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The length of the verbatim character (kept ASCII or fast CJK) at `i`, or 0.
+/// The length of the verbatim character (kept ASCII or verbatim CJK) at `i`, or 0.
 #[inline(always)]
 fn verbatim_len(bytes: &[u8], i: usize) -> usize {
     match bytes.get(i) {
         Some(&b) if b < 0x80 => usize::from(lower_kept(b) != 0),
-        Some(_) if starts_fast_cjk(bytes, i) => 3,
+        Some(_) if starts_verbatim_cjk(bytes, i) => 3,
         _ => 0,
     }
 }
@@ -1041,16 +1113,29 @@ fn separator_run_end(bytes: &[u8], mut i: usize) -> (usize, bool) {
     }
 }
 
-/// Whether a fast CJK character (ideograph or kana, copied verbatim) starts at `i`.
+/// Whether a verbatim CJK character (ideograph, hiragana or `ー`, copied
+/// verbatim) starts at `i`.
 #[inline(always)]
-fn starts_fast_cjk(bytes: &[u8], i: usize) -> bool {
+fn starts_verbatim_cjk(bytes: &[u8], i: usize) -> bool {
     match bytes.get(i) {
         // U+5000..=U+9FFF: CJK ideographs (valid UTF-8 is guaranteed).
         Some(0xE5..=0xE9) => true,
         // U+4000..=U+4FFF except the hexagrams U+4DC0..=U+4DFF (E4 B7 ..).
         Some(0xE4) => bytes.get(i + 1) != Some(&0xB7),
-        Some(0xE3) => bytes.get(i..).and_then(decode3).is_some_and(is_fast_cjk),
+        Some(0xE3) => bytes
+            .get(i..)
+            .and_then(decode3)
+            .is_some_and(is_verbatim_cjk),
         _ => false,
+    }
+}
+
+/// Whether a fast CJK character (verbatim, or katakana) starts at `i`.
+#[inline(always)]
+fn starts_fast_cjk(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i) {
+        Some(0xE3) => bytes.get(i..).and_then(decode3).is_some_and(is_fast_cjk),
+        _ => starts_verbatim_cjk(bytes, i),
     }
 }
 
@@ -1092,11 +1177,11 @@ fn continues_group(c: char) -> bool {
 /// Lower-cases `c` (a character of NFKC output): [`char::to_lowercase`], except
 /// that the Turkish capital `İ` and dotless `ı` fold to a plain `i` (a Turkish
 /// keyboard types them for `I` and `i`; `İ` would lower-case to `i` plus a
-/// combining dot).
+/// combining dot), and katakana to [`hiragana`].
 fn lower(c: char) -> std::char::ToLowercase {
     match c {
         '\u{130}' | '\u{131}' => 'i'.to_lowercase(),
-        _ => c.to_lowercase(),
+        _ => hiragana(c).to_lowercase(),
     }
 }
 
@@ -1234,13 +1319,17 @@ mod tests {
     use super::*;
 
     /// Reference normalisation: whole-text NFKC (ignorables removed first), lower-case
-    /// (`İ` and `ı` as `i`), separator folding. No quote handling.
+    /// (`İ` and `ı` as `i`, katakana as hiragana), separator folding. No quote
+    /// handling.
     fn reference(text: &str) -> String {
         let cleaned: String = text.chars().filter(|c| !is_ignorable(*c)).collect();
         let mut out = String::new();
         let mut sep = false;
         let folded = cleaned.nfkc().flat_map(|c| match c {
             'İ' | 'ı' => 'i'.to_lowercase(),
+            'ァ'..='ヶ' | 'ヽ' | 'ヾ' => {
+                char::from_u32(c as u32 - 0x60).unwrap().to_lowercase()
+            }
             _ => c.to_lowercase(),
         });
         for c in folded {
@@ -1288,8 +1377,8 @@ mod tests {
             ("cjk_e4", "一丁上下不了䶵", "一丁上下不了䶵"),
             ("hexagram", "a䷀b", "a b"),
             ("cjk_punct", "损坏，退款！", "损坏 退款"),
-            ("long_vowel", "クレーム", "クレーム"),
-            ("half_width_kana", "ｸﾚｰﾑ", "クレーム"),
+            ("long_vowel", "クレーム", "くれーむ"),
+            ("half_width_kana", "ｸﾚｰﾑ", "くれーむ"),
             ("kana_voicing", "か\u{3099}", "が"),
             ("combining_acute", "cafe\u{301}", "café"),
             ("combining_after_zw", "cafe\u{200B}\u{301}", "café"),
@@ -1387,6 +1476,73 @@ mod tests {
             assert_eq!(normalize(input), *want, "{name}");
             assert_eq!(reference(input), *want, "{name} (reference)");
             assert_eq!(fed_exactly(input), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn folds_katakana_to_hiragana() {
+        // (name, input, normalised)
+        let table: &[(&str, &str, &str)] = &[
+            ("katakana", "チャージバック", "ちゃーじばっく"),
+            ("hiragana_stays", "ちゃーじばっく", "ちゃーじばっく"),
+            (
+                "mixed_sentence",
+                "カード会社にチャージバックを依頼",
+                "かーど会社にちゃーじばっくを依頼",
+            ),
+            ("half_width", "ﾁｬｰｼﾞﾊﾞｯｸ", "ちゃーじばっく"),
+            ("half_width_dakuten", "ﾀﾞﾒ", "だめ"),
+            ("half_width_handakuten", "ﾊﾟｽ", "ぱす"),
+            ("combining_voicing", "カ\u{3099}ード", "がーど"),
+            ("combining_voicing_last", "ハ\u{309A}", "ぱ"),
+            (
+                "small_letters",
+                "ァィゥェォッャュョヮ",
+                "ぁぃぅぇぉっゃゅょゎ",
+            ),
+            ("vu_ka_ke", "ヴヵヶ", "ゔゕゖ"),
+            ("iteration_marks", "ヽヾ", "ゝゞ"),
+            ("prolonged_mark_stays", "ー", "ー"),
+            ("no_hiragana_kept", "ヷヸヹヺ", "ヷヸヹヺ"),
+            ("wa_voiced_composes", "ワ\u{3099}", "ヷ"),
+            ("koto_digraph", "ヿ", "こと"),
+            ("circled", "㋐", "あ"),
+            ("squared_word", "㌀", "あぱーと"),
+            ("middle_dot_separates", "クレーム・返品", "くれーむ 返品"),
+            ("after_ascii", "Amazonマーケット", "amazonまーけっと"),
+            ("after_separator", "返品、クレーム", "返品 くれーむ"),
+            ("ignorable_inside", "クレ\u{200B}ーム", "くれーむ"),
+        ];
+        for (name, input, want) in table {
+            assert_eq!(normalize(input), *want, "{name}");
+            assert_eq!(reference(input), *want, "{name} (reference)");
+            assert_eq!(fed_exactly(input), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn fast_cjk_agrees_with_the_slow_path() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let one = c.to_string();
+            if is_verbatim_cjk(c as u32) {
+                assert_eq!(reference(&one), one, "U+{:04X}", c as u32);
+            }
+            if is_katakana(c as u32) {
+                assert_eq!(
+                    reference(&one),
+                    hiragana(c).to_string(),
+                    "U+{:04X}",
+                    c as u32
+                );
+                assert_eq!(normalize(&one), reference(&one), "U+{:04X}", c as u32);
+            }
+            if is_fast_cjk(c as u32) {
+                assert!(
+                    !is_combining_mark(c) && !continues_group(c),
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
         }
     }
 
@@ -1557,6 +1713,32 @@ mod tests {
                 "claim",
                 Some("CLAI\u{307}M"),
             ),
+            (
+                "katakana",
+                "カードにチャージバック",
+                "ちゃーじばっく",
+                Some("チャージバック"),
+            ),
+            ("katakana_inside", "チャージバック", "じば", Some("ジバ")),
+            (
+                "half_width_kana",
+                "ﾁｬｰｼﾞﾊﾞｯｸです",
+                "ちゃーじばっく",
+                Some("ﾁｬｰｼﾞﾊﾞｯｸ"),
+            ),
+            ("half_width_voiced", "ｼﾞ", "じ", Some("ｼﾞ")),
+            (
+                "kana_mixed",
+                "返金してクダサイ",
+                "してください",
+                Some("してクダサイ"),
+            ),
+            (
+                "combining_voicing",
+                "カ\u{3099}ードです",
+                "がーど",
+                Some("カ\u{3099}ード"),
+            ),
             ("ligature_whole", "ﬁne", "fine", Some("ﬁne")),
             ("ligature_inside", "ﬁne", "ine", None),
             ("combining", "cafe\u{301} x", "café", Some("cafe\u{301}")),
@@ -1643,6 +1825,8 @@ mod tests {
             ("single_punctuation", "A-to-z claim", 1),
             ("cjk", "我的包裹 not 收到", 1),
             ("kana", "クレーム", 1),
+            ("kana_scripts", "クレームをしますクレーム", 1),
+            ("kana_after_space", "返品 クレーム", 1),
             ("comma_space", "Hi, where", 3),
             ("leading_and_trailing", "  where?  ", 1),
             ("double_space", "where  is", 3),
@@ -1718,6 +1902,9 @@ mod tests {
                 Just("损坏".to_string()),
                 Just("損壞".to_string()),
                 Just("クレーム".to_string()),
+                Just("くれーむ".to_string()),
+                Just("ヴヽ".to_string()),
+                Just("ワ\u{3099}".to_string()),
                 Just("ｸﾚｰﾑ".to_string()),
                 Just("ｶﾞ".to_string()),
                 Just("ﾞ".to_string()),

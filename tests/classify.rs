@@ -112,7 +112,8 @@ fn ignorable(c: char) -> bool {
 }
 
 /// Naive reference: whole-text NFKC (invisible characters removed first),
-/// lower-case (`İ` and `ı` as `i`) and separator folding, then every
+/// lower-case (`İ` and `ı` as `i`, katakana as hiragana) and separator folding,
+/// then every
 /// term searched with `str::find`, word boundaries checked (and no combining mark
 /// right after a hit), overlaps resolved
 /// leftmost-longest. Returns (category, normal form) in order.
@@ -122,6 +123,7 @@ fn naive(terms: &[(RiskCategory, String, bool, bool)], text: &str) -> Vec<(RiskC
     let mut sep = false;
     let folded = cleaned.nfkc().flat_map(|c| match c {
         'İ' | 'ı' => 'i'.to_lowercase(),
+        'ァ'..='ヶ' | 'ヽ' | 'ヾ' => char::from_u32(c as u32 - 0x60).unwrap().to_lowercase(),
         _ => c.to_lowercase(),
     });
     for c in folded {
@@ -175,6 +177,7 @@ const TERMS: &[(RiskCategory, &str)] = &[
     (RiskCategory::Damaged, "café"),
     (RiskCategory::Refund, "refund"),
     (RiskCategory::Refund, "クレーム"),
+    (RiskCategory::Lost, "とどかない"),
     (RiskCategory::Lost, "zz"),
 ];
 
@@ -184,7 +187,7 @@ fn fragment() -> impl Strategy<Value = String> {
             "claim", "a", "to", "z", "refund", "schaden", "transport", "损坏", "損壞",
             "クレーム", "ｸﾚｰﾑ", "café", "cafe\u{301}", "CAFÉ", "zz", "的", "了", "ｃｌａｉｍ",
             "Ａ", "Ｚ", "\u{2013}", "\u{2212}", "\u{2010}", "\u{200B}", "\u{FEFF}", "é", "É",
-            "\u{AD}", "\u{200E}", "\u{FE0F}", "\u{2066}", "İ", "ı", "CLAİM", "REFUND",
+            "\u{AD}", "\u{200E}", "\u{FE0F}", "\u{2066}", "İ", "ı", "CLAİM", "REFUND", "くれーむ", "クレ", "ﾑ", "トドカナイ", "とど",
             "\u{301}", "ß", "’", "。", "，", " ", "-",
         ])
         .prop_map(str::to_owned),

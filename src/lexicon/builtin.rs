@@ -3200,6 +3200,8 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "破損はありません",
     "傷がない",
     "キズなし",
+    // Kana fold (katakana reads as hiragana): キズ is also in きずな (絆, a bond).
+    "きずな",
     "壊れていません",
     "壊れていない",
     "壊れてない",
