@@ -101,6 +101,28 @@ fn huge_message_is_scanned_to_the_end() {
     assert_eq!(&body[m.span()], "broken");
 }
 
+#[test]
+fn hits_span_exactly_what_was_typed() {
+    let c = builtin();
+    // (text, the typed span of one of its hits)
+    let table = [
+        ("My law\u{AD}yer will call", "law\u{AD}yer"),
+        ("please re\u{200E}fund me", "re\u{200E}fund"),
+        ("a charge\u{FE0F}back now", "charge\u{FE0F}back"),
+        ("\u{2066}refund\u{2069}", "refund"),
+        ("I WİLL OPEN A DİSPUTE", "DİSPUTE"),
+        ("ı wıll dıspute the charge", "dıspute the charge"),
+        ("ﾁｬｰｼﾞﾊﾞｯｸします", "ﾁｬｰｼﾞﾊﾞｯｸ"),
+        ("ちゃーじばっくします", "ちゃーじばっく"),
+        ("箱にヘコミがある", "ヘコミ"),
+        ("商品が損\u{200B}壞了", "損\u{200B}壞"),
+    ];
+    for (text, want) in table {
+        let spans: Vec<&str> = c.scan(text).iter().map(|h| &text[h.start..h.end]).collect();
+        assert!(spans.contains(&want), "{text:?}: {spans:?}");
+    }
+}
+
 /// Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): removed.
 fn ignorable(c: char) -> bool {
     matches!(c,
