@@ -185,7 +185,7 @@ fn ascii_kept(b: u8) -> bool {
 /// spaces and joiners, the soft hyphen, bidi marks and controls, variation
 /// selectors, Hangul fillers, tags, ...) that are removed, not separators.
 ///
-/// The ranges of `DerivedCoreProperties.txt` (Unicode 16.0), unchanged since 6.0.
+/// The ranges listed in Unicode's `DerivedCoreProperties.txt` (Unicode 16.0).
 /// None of them is a [fast separator](is_fast_separator) or a
 /// [fast CJK character](is_fast_cjk) (checked by a test).
 pub(crate) const fn is_ignorable(c: char) -> bool {
@@ -199,7 +199,8 @@ pub(crate) const fn is_ignorable(c: char) -> bool {
             | '\u{180B}'..='\u{180F}' // MONGOLIAN FREE VARIATION SELECTORS, VOWEL SEPARATOR
             | '\u{200B}'..='\u{200F}' // ZERO WIDTH SPACE..RIGHT-TO-LEFT MARK
             | '\u{202A}'..='\u{202E}' // LEFT-TO-RIGHT EMBEDDING..RIGHT-TO-LEFT OVERRIDE
-            | '\u{2060}'..='\u{206F}' // WORD JOINER..NOMINAL DIGIT SHAPES (isolates, invisible operators)
+            // WORD JOINER, invisible operators, bidi isolates..NOMINAL DIGIT SHAPES
+            | '\u{2060}'..='\u{206F}'
             | '\u{3164}' // HANGUL FILLER
             | '\u{FE00}'..='\u{FE0F}' // VARIATION SELECTOR-1..16
             | '\u{FEFF}' // ZERO WIDTH NO-BREAK SPACE (BOM)
@@ -700,11 +701,12 @@ impl Normalized {
     }
 
     /// Copies the run of verbatim characters at `at`: kept ASCII (lower-cased) and
-    /// verbatim CJK characters (ideographs, hiragana), and the separator runs between them (ASCII and known
-    /// separators, as one space), feeding each byte as it goes. This loop is where
-    /// CJK text goes (ASCII from a kept byte on goes to [`Normalized::ascii_run`]);
-    /// feeding here lets the automaton's dependent loads overlap the normaliser's
-    /// work. The text is written in slices.
+    /// verbatim CJK characters (ideographs, hiragana), and the separator runs between
+    /// them (ASCII and known separators, as one space), feeding each byte as it goes.
+    /// This loop is where CJK text goes (ASCII from a kept byte on goes to
+    /// [`Normalized::ascii_run`], katakana to [`Normalized::katakana_run`]); feeding
+    /// here lets the automaton's dependent loads overlap the normaliser's work. The
+    /// text is written in slices.
     ///
     /// Returns where the run ends and whether it stopped before a character that a
     /// combining mark follows (that character needs NFKC).

@@ -3501,7 +3501,10 @@ mod tests {
     /// The CJK ideographs of the built-in entries, each with its entries' languages
     /// (`sup` and `neg` for suppressors and negation cues).
     fn cjk_chars_in_entries() -> std::collections::BTreeMap<char, Vec<&'static str>> {
-        let ideograph = |c: char| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}');
+        let ideograph = |c: char| {
+            matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+                || matches!(c, '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+        };
         let entries = TERMS
             .iter()
             .flat_map(|(_, lang, ts)| ts.iter().map(move |t| (*lang, *t)))
