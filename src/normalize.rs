@@ -119,14 +119,19 @@ struct Segment {
 /// The rules, applied to text and lexicon terms alike:
 ///
 /// - NFKC (full-width `Ａ－ｔｏ－ｚ` becomes `a-to-z`, ligatures split, accents compose),
-///   then lower-casing with [`char::to_lowercase`];
+///   then lower-casing with [`char::to_lowercase`], except that the Turkish `İ` and
+///   dotless `ı` become a plain `i` (`I WİLL FİLE A CLAİM` reads `i will file a claim`);
 /// - letters, digits and combining marks are kept; every other character
 ///   (punctuation, the dash family U+2010–U+2015 and U+2212, curly quotes, symbols,
 ///   white space) is a separator, and every run of separators becomes one ASCII space,
 ///   with none at the start or end;
-/// - zero-width characters (U+200B–U+200D, U+2060, U+FEFF) are removed entirely, so
-///   `da\u{200B}maged` reads `damaged`;
-/// - CJK ideographs and kana are copied (the katakana long-vowel mark `ー` is kept);
+/// - invisible characters (Unicode's Default_Ignorable_Code_Point set: zero-width
+///   spaces and joiners, the soft hyphen, bidi marks, variation selectors, ...) are
+///   removed entirely, so `da\u{200B}maged` and `law\u{AD}yer` read `damaged` and
+///   `lawyer`;
+/// - CJK ideographs and hiragana are copied; katakana (full- or half-width) become
+///   hiragana, so that a word matches in either script (`クレーム`, `ｸﾚｰﾑ` and
+///   `くれーむ` all read `くれーむ`), the prolonged sound mark `ー` being kept;
 /// - quoted text is not the buyer's new words, and is skipped (it reads as a
 ///   separator) when its structure says it is quoted: a block of `>` lines (two or
 ///   more, or one inside a reply after the buyer's words; `>:(` or a lone
@@ -181,15 +186,68 @@ fn ascii_kept(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
 
-/// Zero-width characters: removed, not separators.
-pub(crate) const fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+/// Unicode's Default_Ignorable_Code_Point set: invisible characters (zero-width
+/// spaces and joiners, the soft hyphen, bidi marks and controls, variation
+/// selectors, Hangul fillers, tags, ...) that are removed, not separators.
+///
+/// The ranges listed in Unicode's `DerivedCoreProperties.txt` (Unicode 16.0).
+/// None of them is a [fast separator](is_fast_separator) or a
+/// [fast CJK character](is_fast_cjk) (checked by a test).
+pub(crate) const fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' // SOFT HYPHEN
+            | '\u{034F}' // COMBINING GRAPHEME JOINER
+            | '\u{061C}' // ARABIC LETTER MARK
+            | '\u{115F}'..='\u{1160}' // HANGUL CHOSEONG FILLER..JUNGSEONG FILLER
+            | '\u{17B4}'..='\u{17B5}' // KHMER VOWEL INHERENT AQ..AA
+            | '\u{180B}'..='\u{180F}' // MONGOLIAN FREE VARIATION SELECTORS, VOWEL SEPARATOR
+            | '\u{200B}'..='\u{200F}' // ZERO WIDTH SPACE..RIGHT-TO-LEFT MARK
+            | '\u{202A}'..='\u{202E}' // LEFT-TO-RIGHT EMBEDDING..RIGHT-TO-LEFT OVERRIDE
+            // WORD JOINER, invisible operators, bidi isolates..NOMINAL DIGIT SHAPES
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}' // HANGUL FILLER
+            | '\u{FE00}'..='\u{FE0F}' // VARIATION SELECTOR-1..16
+            | '\u{FEFF}' // ZERO WIDTH NO-BREAK SPACE (BOM)
+            | '\u{FFA0}' // HALFWIDTH HANGUL FILLER
+            | '\u{FFF0}'..='\u{FFF8}' // reserved
+            | '\u{1BCA0}'..='\u{1BCA3}' // SHORTHAND FORMAT LETTER OVERLAP..UP STEP
+            | '\u{1D173}'..='\u{1D17A}' // MUSICAL SYMBOL BEGIN BEAM..END PHRASE
+            | '\u{E0000}'..='\u{E0FFF}' // tags, VARIATION SELECTOR-17..256, reserved
+    )
 }
 
-/// CJK ideographs and kana copied verbatim without NFKC (checked by the slow-path
-/// agreement test).
+/// CJK ideographs and kana that NFKC leaves alone and that are no marks: the
+/// [verbatim](is_verbatim_cjk) ones and the [katakana](is_katakana) (checked by
+/// the slow-path agreement test).
 const fn is_fast_cjk(c: u32) -> bool {
-    matches!(c, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x30FC)
+    is_verbatim_cjk(c) || is_katakana(c)
+}
+
+/// CJK ideographs, hiragana and the prolonged sound mark `ー`: copied verbatim.
+const fn is_verbatim_cjk(c: u32) -> bool {
+    matches!(c, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x3041..=0x3096 | 0x30FC)
+}
+
+/// Katakana letters: folded to hiragana (see [`hiragana`]) in a loop of their own.
+const fn is_katakana(c: u32) -> bool {
+    matches!(c, 0x30A1..=0x30FA)
+}
+
+/// The hiragana of katakana `c` (`ァ`..`ヶ` and the iteration marks `ヽ` `ヾ` are
+/// the hiragana 0x60 code points lower, with the same UTF-8 length), else `c`:
+/// the prolonged sound mark `ー`, used with both, and `ヷ`..`ヺ`, which have no
+/// hiragana, stay.
+const fn hiragana(c: char) -> char {
+    match c {
+        '\u{30A1}'..='\u{30F6}' | '\u{30FD}' | '\u{30FE}' => {
+            match char::from_u32(c as u32 - 0x60) {
+                Some(h) => h,
+                None => c,
+            }
+        }
+        _ => c,
+    }
 }
 
 /// Characters known to be separators without running NFKC.
@@ -197,8 +255,8 @@ const fn is_fast_separator(c: char) -> bool {
     matches!(
         c,
         '\u{2000}'..='\u{200A}'
-            | '\u{200E}'..='\u{205F}'
-            | '\u{2061}'..='\u{206F}'
+            | '\u{2010}'..='\u{2029}'
+            | '\u{202F}'..='\u{205F}'
             | '\u{2212}'
             | '\u{3000}'..='\u{3003}'
             | '\u{3008}'..='\u{3011}'
@@ -522,6 +580,14 @@ impl Normalized {
                     continue;
                 }
             }
+            // A run of katakana: folded to hiragana, byte for byte.
+            if bytes.get(i) == Some(&0xE3) {
+                let k = self.katakana_run(chunk, i, pending, feed);
+                if k > i {
+                    i = k;
+                    continue;
+                }
+            }
             let Some(c) = chunk.get(i..).and_then(|s| s.chars().next()) else {
                 break;
             };
@@ -532,7 +598,7 @@ impl Normalized {
                 }
                 self.note_quote_marks(bytes, i..i + len);
                 i += len;
-            } else if is_zero_width(c) {
+            } else if is_ignorable(c) {
                 i += len;
             } else if let Some(a) = fullwidth_ascii_alnum(c) {
                 if followed_by_mark(chunk, i + len) {
@@ -640,11 +706,12 @@ impl Normalized {
     }
 
     /// Copies the run of verbatim characters at `at`: kept ASCII (lower-cased) and
-    /// fast CJK characters, and the separator runs between them (ASCII and known
-    /// separators, as one space), feeding each byte as it goes. This loop is where
-    /// CJK text goes (ASCII from a kept byte on goes to [`Normalized::ascii_run`]);
-    /// feeding here lets the automaton's dependent loads overlap the normaliser's
-    /// work. The text is written in slices.
+    /// verbatim CJK characters (ideographs, hiragana), and the separator runs between
+    /// them (ASCII and known separators, as one space), feeding each byte as it goes.
+    /// This loop is where CJK text goes (ASCII from a kept byte on goes to
+    /// [`Normalized::ascii_run`], katakana to [`Normalized::katakana_run`]); feeding
+    /// here lets the automaton's dependent loads overlap the normaliser's work. The
+    /// text is written in slices.
     ///
     /// Returns where the run ends and whether it stopped before a character that a
     /// combining mark follows (that character needs NFKC).
@@ -677,7 +744,7 @@ impl Normalized {
             let next_byte = bytes.get(next).copied();
             let next_cjk = match next_byte {
                 Some(b) if b < 0x80 => false,
-                Some(_) if starts_fast_cjk(bytes, next) => true,
+                Some(_) if starts_verbatim_cjk(bytes, next) => true,
                 Some(_) if followed_by_mark(chunk, next) => {
                     before_mark = true;
                     break;
@@ -784,8 +851,43 @@ impl Normalized {
         k
     }
 
+    /// Folds the run of katakana letters (and `ー`) at `at` to [`hiragana`], none of
+    /// them followed by a combining mark; returns its end (`at` if there is none).
+    /// Each folded character is as long as the original: one stride-1 segment, like
+    /// a verbatim run.
+    fn katakana_run<F: Feed>(
+        &mut self,
+        chunk: &str,
+        at: usize,
+        pending: &mut Option<usize>,
+        feed: &mut F,
+    ) -> usize {
+        let bytes = chunk.as_bytes();
+        let mut lowered = std::mem::take(&mut self.lowered);
+        lowered.clear();
+        let mut k = at;
+        while let Some(c) = bytes
+            .get(k..)
+            .and_then(decode3)
+            .filter(|&c| is_katakana(c) || c == 0x30FC)
+            .and_then(char::from_u32)
+        {
+            if followed_by_mark(chunk, k + 3) {
+                break;
+            }
+            lowered.push(hiragana(c));
+            k += 3;
+        }
+        if k > at {
+            self.flush_pending(pending, at, feed);
+            self.push_strided(at, &lowered, 1, feed);
+        }
+        self.lowered = lowered;
+        k
+    }
+
     /// Normalises the group of one base character at `at` plus its following
-    /// combining marks (zero-width characters among them are dropped) with NFKC;
+    /// combining marks (ignorable characters among them are dropped) with NFKC;
     /// returns the end of the group.
     fn slow_group<F: Feed>(
         &mut self,
@@ -806,7 +908,7 @@ impl Normalized {
             if k > 0 && !continues_group(c) {
                 break;
             }
-            if !is_zero_width(c) {
+            if !is_ignorable(c) {
                 group.push(c);
             }
             end = at + k + c.len_utf8();
@@ -815,7 +917,7 @@ impl Normalized {
         // single inner spaces.
         let mut lead_sep = false;
         let mut trail_sep = false;
-        for c in group.nfkc().flat_map(char::to_lowercase) {
+        for c in group.nfkc().flat_map(lower) {
             if c.is_alphanumeric() || is_combining_mark(c) {
                 if trail_sep && !lowered.is_empty() {
                     lowered.push(' ');
@@ -982,12 +1084,12 @@ fn ascii_end(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The length of the verbatim character (kept ASCII or fast CJK) at `i`, or 0.
+/// The length of the verbatim character (kept ASCII or verbatim CJK) at `i`, or 0.
 #[inline(always)]
 fn verbatim_len(bytes: &[u8], i: usize) -> usize {
     match bytes.get(i) {
         Some(&b) if b < 0x80 => usize::from(lower_kept(b) != 0),
-        Some(_) if starts_fast_cjk(bytes, i) => 3,
+        Some(_) if starts_verbatim_cjk(bytes, i) => 3,
         _ => 0,
     }
 }
@@ -1018,20 +1120,33 @@ fn separator_run_end(bytes: &[u8], mut i: usize) -> (usize, bool) {
     }
 }
 
-/// Whether a fast CJK character (ideograph or kana, copied verbatim) starts at `i`.
+/// Whether a verbatim CJK character (ideograph, hiragana or `ー`, copied
+/// verbatim) starts at `i`.
 #[inline(always)]
-fn starts_fast_cjk(bytes: &[u8], i: usize) -> bool {
+fn starts_verbatim_cjk(bytes: &[u8], i: usize) -> bool {
     match bytes.get(i) {
         // U+5000..=U+9FFF: CJK ideographs (valid UTF-8 is guaranteed).
         Some(0xE5..=0xE9) => true,
         // U+4000..=U+4FFF except the hexagrams U+4DC0..=U+4DFF (E4 B7 ..).
         Some(0xE4) => bytes.get(i + 1) != Some(&0xB7),
-        Some(0xE3) => bytes.get(i..).and_then(decode3).is_some_and(is_fast_cjk),
+        Some(0xE3) => bytes
+            .get(i..)
+            .and_then(decode3)
+            .is_some_and(is_verbatim_cjk),
         _ => false,
     }
 }
 
-/// Whether the first character at or after `at` that is not zero-width is a
+/// Whether a fast CJK character (verbatim, or katakana) starts at `i`.
+#[inline(always)]
+fn starts_fast_cjk(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i) {
+        Some(0xE3) => bytes.get(i..).and_then(decode3).is_some_and(is_fast_cjk),
+        _ => starts_verbatim_cjk(bytes, i),
+    }
+}
+
+/// Whether the first character at or after `at` that is not ignorable is a
 /// combining mark.
 fn followed_by_mark(chunk: &str, at: usize) -> bool {
     match chunk.as_bytes().get(at) {
@@ -1050,19 +1165,31 @@ fn followed_by_mark(chunk: &str, at: usize) -> bool {
         }
         Some(_) => chunk
             .get(at..)
-            .and_then(|s| s.chars().find(|c| !is_zero_width(*c)))
-            .is_some_and(|c| continues_group(c) && !is_zero_width(c)),
+            .and_then(|s| s.chars().find(|c| !is_ignorable(*c)))
+            .is_some_and(|c| continues_group(c) && !is_ignorable(c)),
     }
 }
 
 /// Whether `c` belongs to the group of the character before it: combining marks,
 /// the half-width kana voicing marks (NFKC turns them into combining marks) and
-/// zero-width characters (dropped).
+/// ignorable characters (dropped).
 fn continues_group(c: char) -> bool {
-    c >= '\u{300}'
-        && (is_zero_width(c)
-            || matches!(c, '\u{FF9E}' | '\u{FF9F}')
-            || (!is_fast_separator(c) && !is_fast_cjk(c as u32) && is_combining_mark(c)))
+    c >= '\u{AD}'
+        && (is_ignorable(c)
+            || (c >= '\u{300}'
+                && (matches!(c, '\u{FF9E}' | '\u{FF9F}')
+                    || (!is_fast_separator(c) && !is_fast_cjk(c as u32) && is_combining_mark(c)))))
+}
+
+/// Lower-cases `c` (a character of NFKC output): [`char::to_lowercase`], except
+/// that the Turkish capital `İ` and dotless `ı` fold to a plain `i` (a Turkish
+/// keyboard types them for `I` and `i`; `İ` would lower-case to `i` plus a
+/// combining dot), and katakana to [`hiragana`].
+fn lower(c: char) -> std::char::ToLowercase {
+    match c {
+        '\u{130}' | '\u{131}' => 'i'.to_lowercase(),
+        _ => hiragana(c).to_lowercase(),
+    }
 }
 
 /// The lower-case ASCII letter or digit of a full-width letter or digit.
@@ -1515,13 +1642,21 @@ fn is_relay(t: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// Reference normalisation: whole-text NFKC (zero-width removed first), lower-case,
-    /// separator folding. No quote handling.
+    /// Reference normalisation: whole-text NFKC (ignorables removed first), lower-case
+    /// (`İ` and `ı` as `i`, katakana as hiragana), separator folding. No quote
+    /// handling.
     fn reference(text: &str) -> String {
-        let cleaned: String = text.chars().filter(|c| !is_zero_width(*c)).collect();
+        let cleaned: String = text.chars().filter(|c| !is_ignorable(*c)).collect();
         let mut out = String::new();
         let mut sep = false;
-        for c in cleaned.nfkc().flat_map(char::to_lowercase) {
+        let folded = cleaned.nfkc().flat_map(|c| match c {
+            'İ' | 'ı' => 'i'.to_lowercase(),
+            'ァ'..='ヶ' | 'ヽ' | 'ヾ' => {
+                char::from_u32(c as u32 - 0x60).unwrap().to_lowercase()
+            }
+            _ => c.to_lowercase(),
+        });
+        for c in folded {
             if c.is_alphanumeric() || is_combining_mark(c) {
                 if sep && !out.is_empty() {
                     out.push(' ');
@@ -1566,8 +1701,8 @@ mod tests {
             ("cjk_e4", "一丁上下不了䶵", "一丁上下不了䶵"),
             ("hexagram", "a䷀b", "a b"),
             ("cjk_punct", "损坏，退款！", "损坏 退款"),
-            ("long_vowel", "クレーム", "クレーム"),
-            ("half_width_kana", "ｸﾚｰﾑ", "クレーム"),
+            ("long_vowel", "クレーム", "くれーむ"),
+            ("half_width_kana", "ｸﾚｰﾑ", "くれーむ"),
             ("kana_voicing", "か\u{3099}", "が"),
             ("combining_acute", "cafe\u{301}", "café"),
             ("combining_after_zw", "cafe\u{200B}\u{301}", "café"),
@@ -1592,6 +1727,161 @@ mod tests {
         for (name, input, want) in table {
             assert_eq!(normalize(input), *want, "{name}");
             assert_eq!(reference(input), *want, "{name} (reference)");
+        }
+    }
+
+    #[test]
+    fn drops_default_ignorable_code_points() {
+        // (name, input, normalised): every range of Default_Ignorable_Code_Point.
+        let table: &[(&str, &str, &str)] = &[
+            ("soft_hyphen", "my law\u{AD}yer", "my lawyer"),
+            ("soft_hyphens", "char\u{AD}ge\u{AD}back", "chargeback"),
+            ("cgj", "re\u{34F}fund", "refund"),
+            ("arabic_letter_mark", "re\u{61C}fund", "refund"),
+            ("hangul_fillers", "re\u{115F}fu\u{1160}nd", "refund"),
+            ("khmer_inherent", "re\u{17B4}fu\u{17B5}nd", "refund"),
+            ("mongolian_fvs", "re\u{180B}fu\u{180E}nd\u{180F}", "refund"),
+            ("lrm", "re\u{200E}fund", "refund"),
+            ("rlm", "re\u{200F}fund", "refund"),
+            ("bidi_embedding", "\u{202B}refund\u{202C} now", "refund now"),
+            ("bidi_override", "re\u{202E}fund", "refund"),
+            ("invisible_times", "re\u{2062}fund", "refund"),
+            ("bidi_isolates", "\u{2066}refund\u{2069}", "refund"),
+            ("nominal_digit_shapes", "re\u{206F}fund", "refund"),
+            ("hangul_filler", "re\u{3164}fund", "refund"),
+            ("vs16", "charge\u{FE0F}back", "chargeback"),
+            ("vs1", "charge\u{FE00}back", "chargeback"),
+            ("halfwidth_hangul_filler", "re\u{FFA0}fund", "refund"),
+            ("reserved_fff0", "re\u{FFF0}fund", "refund"),
+            ("shorthand_format", "re\u{1BCA0}fund", "refund"),
+            ("musical_beam", "re\u{1D173}fund", "refund"),
+            ("tags", "re\u{E0001}f\u{E0041}und\u{E007F}", "refund"),
+            ("vs17", "charge\u{E0100}back", "chargeback"),
+            ("reserved_e0fff", "re\u{E0FFF}fund", "refund"),
+            ("between_cjk", "损\u{200E}坏", "损坏"),
+            ("after_cjk_before_mark", "か\u{FE0F}\u{3099}", "が"),
+            ("soft_hyphen_before_mark", "cafe\u{AD}\u{301}", "café"),
+            ("between_full_width", "ｒｅ\u{AD}ｆｕｎｄ", "refund"),
+            ("emoji_selector", "ok\u{2764}\u{FE0F}ok", "ok ok"),
+            ("beside_separators", "a \u{200E} b", "a b"),
+            ("only_ignorables", "\u{AD}\u{200E}\u{FE0F}", ""),
+        ];
+        for (name, input, want) in table {
+            assert_eq!(normalize(input), *want, "{name}");
+            assert_eq!(reference(input), *want, "{name} (reference)");
+            assert_eq!(fed_exactly(input), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn folds_turkish_keyboard_capitals() {
+        // (name, input, normalised)
+        let table: &[(&str, &str, &str)] = &[
+            ("all_caps", "I WİLL FİLE A CLAİM", "i will file a claim"),
+            ("dotless", "refund ıtem", "refund item"),
+            (
+                "dotless_caps_word",
+                "THE ıTEM İS MİSSİNG",
+                "the item is missing",
+            ),
+            ("word_start", "İADE", "iade"),
+            ("word_end", "TAXİ", "taxi"),
+            ("alone", "İ", "i"),
+            ("decomposed_capital", "CLAI\u{307}M", "claim"),
+            ("full_width_before", "ＣＬＡİＭ", "claim"),
+            ("beside_cjk", "退款İ退货", "退款i退货"),
+            ("accent_after", "İ\u{301}", "i\u{301}"),
+            ("ignorable_inside", "Cİ\u{AD}TY", "city"),
+            // Only these two: other dotted or dotless letters keep their marks.
+            ("lower_dotted_kept", "i\u{307}", "i\u{307}"),
+            ("dotless_j_kept", "\u{237}", "\u{237}"),
+        ];
+        for (name, input, want) in table {
+            assert_eq!(normalize(input), *want, "{name}");
+            assert_eq!(reference(input), *want, "{name} (reference)");
+            assert_eq!(fed_exactly(input), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn folds_katakana_to_hiragana() {
+        // (name, input, normalised)
+        let table: &[(&str, &str, &str)] = &[
+            ("katakana", "チャージバック", "ちゃーじばっく"),
+            ("hiragana_stays", "ちゃーじばっく", "ちゃーじばっく"),
+            (
+                "mixed_sentence",
+                "カード会社にチャージバックを依頼",
+                "かーど会社にちゃーじばっくを依頼",
+            ),
+            ("half_width", "ﾁｬｰｼﾞﾊﾞｯｸ", "ちゃーじばっく"),
+            ("half_width_dakuten", "ﾀﾞﾒ", "だめ"),
+            ("half_width_handakuten", "ﾊﾟｽ", "ぱす"),
+            ("combining_voicing", "カ\u{3099}ード", "がーど"),
+            ("combining_voicing_last", "ハ\u{309A}", "ぱ"),
+            (
+                "small_letters",
+                "ァィゥェォッャュョヮ",
+                "ぁぃぅぇぉっゃゅょゎ",
+            ),
+            ("vu_ka_ke", "ヴヵヶ", "ゔゕゖ"),
+            ("iteration_marks", "ヽヾ", "ゝゞ"),
+            ("prolonged_mark_stays", "ー", "ー"),
+            ("no_hiragana_kept", "ヷヸヹヺ", "ヷヸヹヺ"),
+            ("wa_voiced_composes", "ワ\u{3099}", "ヷ"),
+            ("koto_digraph", "ヿ", "こと"),
+            ("circled", "㋐", "あ"),
+            ("squared_word", "㌀", "あぱーと"),
+            ("middle_dot_separates", "クレーム・返品", "くれーむ 返品"),
+            ("after_ascii", "Amazonマーケット", "amazonまーけっと"),
+            ("after_separator", "返品、クレーム", "返品 くれーむ"),
+            ("ignorable_inside", "クレ\u{200B}ーム", "くれーむ"),
+        ];
+        for (name, input, want) in table {
+            assert_eq!(normalize(input), *want, "{name}");
+            assert_eq!(reference(input), *want, "{name} (reference)");
+            assert_eq!(fed_exactly(input), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn fast_cjk_agrees_with_the_slow_path() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let one = c.to_string();
+            if is_verbatim_cjk(c as u32) {
+                assert_eq!(reference(&one), one, "U+{:04X}", c as u32);
+            }
+            if is_katakana(c as u32) {
+                assert_eq!(
+                    reference(&one),
+                    hiragana(c).to_string(),
+                    "U+{:04X}",
+                    c as u32
+                );
+                assert_eq!(normalize(&one), reference(&one), "U+{:04X}", c as u32);
+            }
+            if is_fast_cjk(c as u32) {
+                assert!(
+                    !is_combining_mark(c) && !continues_group(c),
+                    "U+{:04X}",
+                    c as u32
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ignorables_are_neither_separators_nor_copied() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if is_ignorable(c) {
+                assert!(
+                    !is_fast_separator(c),
+                    "U+{:04X} is a fast separator",
+                    c as u32
+                );
+                assert!(!is_fast_cjk(c as u32), "U+{:04X} is fast CJK", c as u32);
+                assert!(continues_group(c), "U+{:04X} ends a group", c as u32);
+            }
         }
     }
 
@@ -2013,6 +2303,71 @@ mod tests {
                 Some("ｔｏ－ｚ"),
             ),
             ("three_ascii_separators", "a, -b", "a b", Some("a, -b")),
+            (
+                "soft_hyphen_inside",
+                "my law\u{AD}yer",
+                "lawyer",
+                Some("law\u{AD}yer"),
+            ),
+            (
+                "bidi_marks_inside_and_around",
+                "\u{202B}re\u{200E}fund\u{202C}",
+                "refund",
+                Some("re\u{200E}fund"),
+            ),
+            (
+                "selector_inside",
+                "a charge\u{FE0F}back",
+                "chargeback",
+                Some("charge\u{FE0F}back"),
+            ),
+            (
+                "tag_inside_cjk",
+                "损\u{E0041}坏了",
+                "损坏",
+                Some("损\u{E0041}坏"),
+            ),
+            (
+                "turkish_capitals",
+                "I WİLL FİLE A CLAİM",
+                "will file",
+                Some("WİLL FİLE"),
+            ),
+            ("turkish_capital_last", "A CLAİ", "clai", Some("CLAİ")),
+            ("turkish_capital_only", "İADE", "i", Some("İ")),
+            ("dotless", "refund ıtem", "item", Some("ıtem")),
+            (
+                "decomposed_capital",
+                "CLAI\u{307}M now",
+                "claim",
+                Some("CLAI\u{307}M"),
+            ),
+            (
+                "katakana",
+                "カードにチャージバック",
+                "ちゃーじばっく",
+                Some("チャージバック"),
+            ),
+            ("katakana_inside", "チャージバック", "じば", Some("ジバ")),
+            (
+                "half_width_kana",
+                "ﾁｬｰｼﾞﾊﾞｯｸです",
+                "ちゃーじばっく",
+                Some("ﾁｬｰｼﾞﾊﾞｯｸ"),
+            ),
+            ("half_width_voiced", "ｼﾞ", "じ", Some("ｼﾞ")),
+            (
+                "kana_mixed",
+                "返金してクダサイ",
+                "してください",
+                Some("してクダサイ"),
+            ),
+            (
+                "combining_voicing",
+                "カ\u{3099}ードです",
+                "がーど",
+                Some("カ\u{3099}ード"),
+            ),
             ("ligature_whole", "ﬁne", "fine", Some("ﬁne")),
             ("ligature_inside", "ﬁne", "ine", None),
             ("combining", "cafe\u{301} x", "café", Some("cafe\u{301}")),
@@ -2099,6 +2454,8 @@ mod tests {
             ("single_punctuation", "A-to-z claim", 1),
             ("cjk", "我的包裹 not 收到", 1),
             ("kana", "クレーム", 1),
+            ("kana_scripts", "クレームをしますクレーム", 1),
+            ("kana_after_space", "返品 クレーム", 1),
             ("comma_space", "Hi, where", 3),
             ("leading_and_trailing", "  where?  ", 1),
             ("double_space", "where  is", 3),
@@ -2162,12 +2519,21 @@ mod tests {
                 Just("\u{2212}".to_string()),
                 Just("\u{200B}".to_string()),
                 Just("\u{FEFF}".to_string()),
+                Just("\u{AD}".to_string()),
+                Just("\u{200E}".to_string()),
+                Just("\u{2066}".to_string()),
+                Just("\u{FE0F}".to_string()),
+                Just("\u{3164}".to_string()),
+                Just("\u{E0041}".to_string()),
                 Just("\u{301}".to_string()),
                 Just("é".to_string()),
                 Just("ﬁ".to_string()),
                 Just("损坏".to_string()),
                 Just("損壞".to_string()),
                 Just("クレーム".to_string()),
+                Just("くれーむ".to_string()),
+                Just("ヴヽ".to_string()),
+                Just("ワ\u{3099}".to_string()),
                 Just("ｸﾚｰﾑ".to_string()),
                 Just("ｶﾞ".to_string()),
                 Just("ﾞ".to_string()),
@@ -2179,6 +2545,9 @@ mod tests {
                 Just("’".to_string()),
                 Just("ß".to_string()),
                 Just("İ".to_string()),
+                Just("ı".to_string()),
+                Just("I\u{307}".to_string()),
+                Just("CLAİM".to_string()),
                 Just("½".to_string()),
                 Just("⑴".to_string()),
             ]
