@@ -478,7 +478,13 @@ impl Policy {
     /// Evaluates a ticket's SLA at `now` from its whole history and its assessment
     /// (whose matches say which message carried which categories).
     ///
-    /// Entries after `now` are ignored: the report is the state as of `now`. For an
+    /// The report is the state as of `now`. Entries dated after `now` (clock skew
+    /// between the help desk and the caller, or a replay at an earlier `now`) are
+    /// never credited and never hidden: a buyer message, claim or chargeback after
+    /// `now` is evaluated as if it had just arrived at `now` (its tier from its
+    /// content, the full target remaining), while a reply, waiver, pause, resume or
+    /// resolution after `now` is ignored. So a ticket received after `now` is
+    /// waiting, never `met`. For an
     /// Amazon ticket with [`OrderContext`](crate::OrderContext), the buyer's A-to-z
     /// claim window is computed after each buyer message; its opening while the
     /// ticket waits is an event of its own (re-tiering the ticket), and, with
@@ -538,10 +544,15 @@ impl Policy {
                 });
             }
             prev = Some(m.at);
-            if m.at > now {
-                break;
-            }
-            let at = m.at;
+            // Clock skew: work that arrives after `now` is owed from `now` on (never
+            // "met" by being ignored); a closing entry after `now` is not credited.
+            let at = if m.at <= now {
+                m.at
+            } else if opens_work(m.kind) {
+                now
+            } else {
+                continue;
+            };
             w.window_opening(at)?;
             match m.kind {
                 MessageKind::BuyerMessage => w.buyer_message(index, at, *cats)?,
@@ -705,6 +716,14 @@ impl Policy {
         report.obligations = all;
         Ok(report)
     }
+}
+
+/// Whether an entry of this kind opens work (a reply becomes owed).
+const fn opens_work(kind: MessageKind) -> bool {
+    matches!(
+        kind,
+        MessageKind::BuyerMessage | MessageKind::ClaimFiled | MessageKind::ChargebackFiled
+    )
 }
 
 fn new_obligation(
