@@ -90,3 +90,172 @@ fn a_ticket_received_after_now_is_evaluated_as_just_arrived() {
         assert!(r.is_waiting(), "{}", c.name);
     }
 }
+
+const TIERS_ONLY: &str = r#"
+    [tiers.odr_critical]
+    first_response = "30m"
+    [tiers.odr_high]
+    first_response = "2h"
+    [tiers.compliance]
+    first_response = "12h"
+    [tiers.loyalty]
+    first_response = "4h"
+    [tiers.low]
+    first_response = "1d"
+"#;
+
+/// A policy that gives only the tier targets keeps the built-in tier rules and
+/// Amazon's 24 h clock; an explicit empty list opts out.
+#[test]
+fn omitted_policy_sections_are_the_builtin_defaults() {
+    let default = Policy::default();
+    let p = Policy::from_toml_str(TIERS_ONLY).expect("tiers only");
+    assert_eq!(p.rules(), default.rules());
+    assert_eq!(p.compliance(), default.compliance());
+    assert_eq!(p.claim_rules(), default.claim_rules());
+
+    let threat = amazon(vec![Message::buyer(
+        utc(2026, 11, 2, 9, 0, 0),
+        "I am filing an A-to-z claim today",
+    )]);
+    let ev = Engine::new(p)
+        .evaluate(&threat, utc(2026, 11, 2, 9, 10, 0))
+        .expect("evaluates");
+    assert_eq!(ev.report.tier, RiskTier::OdrCritical);
+    assert_eq!(
+        ev.report.compliance_due_at,
+        Some(utc(2026, 11, 3, 9, 0, 0)),
+        "Amazon's 24 h clock"
+    );
+
+    let opted_out = Policy::from_toml_str(&format!("rules = []\ncompliance = []\n{TIERS_ONLY}"))
+        .expect("opt out");
+    assert!(opted_out.rules().rules.is_empty());
+    assert!(opted_out.compliance().is_empty());
+    let json = r#"{"tiers": {
+        "odr_critical": {"first_response": "1h"}, "odr_high": {"first_response": "2h"},
+        "compliance": {"first_response": "12h"}, "loyalty": {"first_response": "4h"},
+        "low": {"first_response": "1d"}}}"#;
+    let p = Policy::from_json_str(json).expect("json tiers only");
+    assert_eq!(p.rules(), default.rules());
+    assert_eq!(p.compliance(), default.compliance());
+}
+
+/// The comments of the bundled default policy describe syntax the loader accepts.
+#[test]
+fn default_toml_comments_are_loadable_as_written() {
+    let text = include_str!("../examples/policies/default.toml");
+    assert!(
+        !text.contains("[calendars.NAME]"),
+        "calendars are `[[calendars]]` tables with a `name`"
+    );
+    let with_calendar = format!(
+        "{text}\n[[calendars]]\nname = \"NAME\"\ntime_zone = \"UTC\"\n[calendars.hours]\nmon = [\"09:00-17:00\"]\n"
+    );
+    let with_calendar = with_calendar.replacen(
+        "[tiers.low]\nfirst_response = \"1d\"",
+        "[tiers.low]\nfirst_response = \"1d\"\ncalendar = \"NAME\"",
+        1,
+    );
+    let p = Policy::from_toml_str(&with_calendar).expect("calendar as documented");
+    assert_eq!(p.targets(RiskTier::Low).calendar.as_deref(), Some("NAME"));
+}
+
+fn load_error(extra: &str) -> String {
+    match Policy::from_toml_str(&format!("{extra}\n{TIERS_ONLY}")) {
+        Ok(_) => panic!("{extra:?} must not load"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Names that match nothing are load errors naming the field.
+#[test]
+fn every_name_in_a_policy_is_checked_at_load() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "[[rules]]\nname = \"r\"\ntier = \"low\"\nchannels = [\"Amazon\"]\n",
+            "rules[0] `r`: channels: unknown channel `Amazon`",
+        ),
+        (
+            "[[rules]]\nname = \"r\"\ntier = \"low\"\nchannels = [\"amazom\"]\n",
+            "rules[0] `r`: channels: unknown channel `amazom`",
+        ),
+        (
+            "[[compliance]]\nname = \"amazon_24h\"\nchannels = [\"Amazon\"]\nlimit = \"24h\"\n",
+            "compliance[0] `amazon_24h`: channels: unknown channel `Amazon`",
+        ),
+        (
+            "[[rules]]\nname = \"r\"\ntier = \"low\"\nmarketplaces = [\"XX\"]\n",
+            "XX",
+        ),
+        (
+            "[[rules]]\nname = \"r\"\ntier = \"low\"\ncategories = [\"refunds\"]\n",
+            "refunds",
+        ),
+        (
+            "[[rules]]\nname = \"r\"\ntier = \"low\"\nevents = [\"claim\"]\n",
+            "claim",
+        ),
+        (
+            "[[rules]]\nname = \"r\"\ntier = \"low\"\ncalendar = \"nope\"\n",
+            "rules[0] `r`: calendar: unknown calendar `nope`",
+        ),
+        (
+            "other_channels = [\"amazon\"]\n",
+            "other_channels[0]: `amazon` is a built-in channel",
+        ),
+    ];
+    for (extra, want) in cases {
+        let err = load_error(extra);
+        assert!(err.contains(want), "{extra:?}: got {err:?}, want {want:?}");
+    }
+    // Channels of your own are declared once, then usable by name.
+    let own = "other_channels = [\"etsy\"]\n[[rules]]\nname = \"etsy_all\"\ntier = \"loyalty\"\nchannels = [\"etsy\"]\n";
+    let p = Policy::from_toml_str(&format!("{own}\n{TIERS_ONLY}")).expect("declared channel");
+    let ticket = Ticket::new(
+        "E",
+        Channel::Other {
+            name: "etsy".into(),
+        },
+    )
+    .with_message(Message::buyer(utc(2026, 11, 2, 9, 0, 0), "hello"));
+    let ev = Engine::new(p)
+        .evaluate(&ticket, utc(2026, 11, 2, 9, 0, 0))
+        .expect("evaluates");
+    assert_eq!(ev.report.tier, RiskTier::Loyalty);
+}
+
+/// Out-of-range values are load errors, never a default and never a later failure.
+#[test]
+fn out_of_range_policy_values_are_load_errors() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "[claim_window]\ndays_after_max_delivery = 3\ncontact_wait_hours = 4294967295\nclaim_limit_days = 90\n",
+            "claim_window.contact_wait_hours: 4294967295 is more than 8760",
+        ),
+        (
+            "[claim_window]\ndays_after_max_delivery = 4000000000\ncontact_wait_hours = 48\nclaim_limit_days = 90\n",
+            "claim_window.days_after_max_delivery: 4000000000 is more than 365",
+        ),
+        (
+            "[[compliance]]\nname = \"c\"\nchannels = [\"amazon\"]\nlimit = \"999999999d\"\n",
+            "compliance[0] `c`: limit: `999999999d` is longer than 365d",
+        ),
+        (
+            "[[rules]]\nname = \"r\"\ntier = \"low\"\nclaim_window_opens_within = \"999999999d\"\n",
+            "rules[0] `r`: claim_window_opens_within: `999999999d` is longer than 365d",
+        ),
+    ];
+    for (extra, want) in cases {
+        let err = load_error(extra);
+        assert!(err.contains(want), "{extra:?}: got {err:?}, want {want:?}");
+    }
+    let huge_target = TIERS_ONLY.replace("\"1d\"", "\"999999999d\"");
+    let err = Policy::from_toml_str(&huge_target)
+        .err()
+        .map(|e| e.to_string());
+    assert_eq!(
+        err.as_deref(),
+        Some("tier `low`: first_response: `999999999d` is longer than 365d")
+    );
+}
