@@ -4,7 +4,7 @@
 use std::cell::OnceCell;
 use std::fmt;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::Assessment;
@@ -29,8 +29,9 @@ pub enum SlaError {
         /// Its time.
         at: DateTime<Utc>,
     },
-    /// A deadline fell outside the representable time range.
-    #[error("ticket `{ticket}`: a deadline falls outside the representable time range")]
+    /// A deadline fell outside the representable time range, or outside the years
+    /// 0000 to 9999 that RFC 3339 can write.
+    #[error("ticket `{ticket}`: a deadline falls outside the representable time range (years 0000 to 9999)")]
     OutOfRange {
         /// The ticket id.
         ticket: String,
@@ -308,6 +309,22 @@ impl<'p, 't> Walk<'p, 't> {
         }
     }
 
+    /// `calendar.add(at, d)`; running off the time range on the built-in 24/7
+    /// calendar (which no policy file names) is [`SlaError::OutOfRange`].
+    fn add(
+        &self,
+        calendar: &Calendar,
+        at: DateTime<Utc>,
+        d: TimeDelta,
+    ) -> Result<DateTime<Utc>, SlaError> {
+        calendar.add(at, d).map_err(|e| match e {
+            CalendarError::OutOfRange { .. } if calendar.is_always_open() => SlaError::OutOfRange {
+                ticket: self.ticket.id.clone(),
+            },
+            e => self.cal_err(e),
+        })
+    }
+
     /// The claim window as the facts known at `at` give it.
     fn window_at(&self, at: DateTime<Utc>) -> Option<Result<ClaimWindow, NoWindow>> {
         let clock = self.order.as_ref()?;
@@ -364,7 +381,7 @@ impl<'p, 't> Walk<'p, 't> {
         } else {
             (ObligationKind::FirstResponse, targets.first_response)
         };
-        let due_at = calendar.add(at, target).map_err(|e| self.cal_err(e))?;
+        let due_at = self.add(calendar, at, target)?;
         let mut open = Open {
             ob: new_obligation(kind, t, index, at, due_at, target),
             calendar,
@@ -437,7 +454,7 @@ impl<'p, 't> Walk<'p, 't> {
             .any(|o| o.ob.kind == ObligationKind::Resolution);
         if let (Some(res), false) = (targets.resolution, has_resolution) {
             let calendar = self.policy.calendar_for(t, rule);
-            let due_at = calendar.add(at, res).map_err(|e| self.cal_err(e))?;
+            let due_at = self.add(calendar, at, res)?;
             let ob = new_obligation(ObligationKind::Resolution, t, index, at, due_at, res);
             self.open.push(Open {
                 ob,
@@ -493,7 +510,8 @@ impl Policy {
     /// # Errors
     /// [`SlaError::OutOfOrder`] if the history is not in time order;
     /// [`SlaError::Calendar`] or [`SlaError::OutOfRange`] if a deadline falls outside
-    /// the representable range.
+    /// the representable range or outside the years 0000 to 9999 (every instant of
+    /// a report can be written as RFC 3339).
     pub fn evaluate(
         &self,
         ticket: &Ticket,
@@ -712,6 +730,11 @@ impl Policy {
         }
         let mut all = w.closed;
         all.extend(w.open.into_iter().map(|o| o.ob));
+        if all.iter().any(|o| !(0..=9999).contains(&o.due_at.year())) {
+            return Err(SlaError::OutOfRange {
+                ticket: ticket.id.clone(),
+            });
+        }
         all.sort_by_key(|o| (o.message, o.opened_at, o.kind == ObligationKind::Compliance));
         report.obligations = all;
         Ok(report)

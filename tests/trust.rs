@@ -259,3 +259,52 @@ fn out_of_range_policy_values_are_load_errors() {
         Some("tier `low`: first_response: `999999999d` is longer than 365d")
     );
 }
+
+/// Every public computation on instants answers or returns a typed error at the
+/// ends of the time range: never a panic, never a deadline RFC 3339 cannot write.
+#[test]
+fn the_ends_of_the_time_range_never_panic() {
+    use odr_guard::{ServiceMetrics, SlaError, TriageQueue};
+    let ends = [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC];
+    let engine = Engine::new(Policy::default());
+    let mut metrics = ServiceMetrics::new();
+    for at in ends {
+        let t = amazon(vec![
+            Message::buyer(at, "I will file an A-to-z claim"),
+            Message::agent(at, "sorry"),
+        ]);
+        for now in ends {
+            match engine.evaluate(&t, now) {
+                Ok(ev) => {
+                    metrics.add(&t, &ev.report);
+                    let mut q = TriageQueue::new();
+                    q.upsert("T", &ev.report);
+                    let _ = q.iter().map(|i| i.remaining(now)).count();
+                }
+                Err(SlaError::OutOfRange { .. }) => {}
+                Err(e) => panic!("at {at}, now {now}: unexpected {e}"),
+            }
+        }
+    }
+    let normal = amazon(vec![Message::buyer(utc(2026, 11, 2, 9, 0, 0), "hello")]);
+    let now = utc(2026, 11, 2, 10, 0, 0);
+    let report = engine.evaluate(&normal, now).expect("evaluates").report;
+    metrics.add(&normal, &report);
+    for now in ends {
+        assert!(!metrics.report(now).is_empty());
+    }
+
+    // A deadline past year 9999 is an error, never `+10000-...` in the output.
+    let late = utc(9999, 12, 31, 23, 30, 0);
+    let t = amazon(vec![Message::buyer(late, "where is my parcel?")]);
+    let err = engine.evaluate(&t, late).expect_err("due in year 10000");
+    assert!(matches!(err, SlaError::OutOfRange { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "ticket `T`: a deadline falls outside the representable time range (years 0000 to 9999)"
+    );
+    // One that fits is fine.
+    let ok = utc(9999, 12, 30, 0, 0, 0);
+    let t = amazon(vec![Message::buyer(ok, "where is my parcel?")]);
+    assert!(engine.evaluate(&t, ok).is_ok());
+}
