@@ -279,7 +279,10 @@ fn the_ends_of_the_time_range_never_panic() {
                     metrics.add(&t, &ev.report);
                     let mut q = TriageQueue::new();
                     q.upsert("T", &ev.report);
-                    let _ = q.iter().map(|i| i.remaining(now)).count();
+                    for item in q.iter() {
+                        let _ = item.remaining(now);
+                        let _ = item.is_overdue(now);
+                    }
                 }
                 Err(SlaError::OutOfRange { .. }) => {}
                 Err(e) => panic!("at {at}, now {now}: unexpected {e}"),
