@@ -282,6 +282,79 @@ mod duration_serde {
     }
 }
 
+/// Finds where a JSON policy fails to deserialise, as a field path.
+#[cfg(feature = "json")]
+mod json_path {
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+
+    use super::{AutoReplyRule, ComplianceClock, Rule, TierSpec};
+    use crate::calendar::CalendarSpec;
+    use crate::order::ClaimRules;
+    use crate::risk::RiskTier;
+
+    /// `"rules[0] `r`: events: "`-style prefix for the first value that does not
+    /// deserialise, if it can be found.
+    pub(super) fn locate(text: &str) -> Option<String> {
+        let value: Value = serde_json::from_str(text).ok()?;
+        for (key, v) in value.as_object()? {
+            let found = match key.as_str() {
+                "rules" => each::<Rule>(key, v),
+                "compliance" => each::<ComplianceClock>(key, v),
+                "calendars" => each::<CalendarSpec>(key, v),
+                "tiers" => v.as_object().and_then(|m| {
+                    m.iter()
+                        .find_map(|(name, t)| object::<TierSpec>(&format!("tier `{name}`"), t))
+                }),
+                "claim_window" => object::<ClaimRules>(key, v),
+                "auto_reply" => object::<AutoReplyRule>(key, v),
+                "fallback" => serde_json::from_value::<RiskTier>(v.clone())
+                    .is_err()
+                    .then(|| format!("{key}: ")),
+                _ => None,
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    fn each<T: DeserializeOwned>(key: &str, v: &Value) -> Option<String> {
+        v.as_array()?.iter().enumerate().find_map(|(i, item)| {
+            let name = item
+                .get("name")
+                .and_then(Value::as_str)
+                .map(|n| format!(" `{n}`"))
+                .unwrap_or_default();
+            object::<T>(&format!("{key}[{i}]{name}"), item)
+        })
+    }
+
+    /// The path of `v` if it fails, with the key that fails: the one whose removal
+    /// makes it load, or only complain that this very key is missing.
+    fn object<T: DeserializeOwned>(path: &str, v: &Value) -> Option<String> {
+        if serde_json::from_value::<T>(v.clone()).is_ok() {
+            return None;
+        }
+        let Some(map) = v.as_object() else {
+            return Some(format!("{path}: "));
+        };
+        for key in map.keys() {
+            let mut without = map.clone();
+            without.remove(key);
+            match serde_json::from_value::<T>(Value::Object(without)) {
+                Ok(_) => return Some(format!("{path}: {key}: ")),
+                Err(e) if e.to_string().starts_with(&format!("missing field `{key}`")) => {
+                    return Some(format!("{path}: {key}: "))
+                }
+                Err(_) => {}
+            }
+        }
+        Some(format!("{path}: "))
+    }
+}
+
 #[derive(Debug)]
 struct Inner {
     /// Indexed by `tier_index`.
@@ -384,8 +457,11 @@ impl Policy {
     /// As [`Policy::from_toml_str`].
     #[cfg(feature = "json")]
     pub fn from_json_str(text: &str) -> Result<Policy, PolicyError> {
-        let spec: PolicySpec =
-            serde_json::from_str(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
+        let spec: PolicySpec = serde_json::from_str(text).map_err(|e| {
+            // serde_json says only "line 1 column 58": name the field too.
+            let place = json_path::locate(text).unwrap_or_default();
+            PolicyError::Syntax(format!("{place}{e}"))
+        })?;
         Policy::try_from(spec)
     }
 

@@ -311,3 +311,42 @@ fn the_ends_of_the_time_range_never_panic() {
     let t = amazon(vec![Message::buyer(ok, "where is my parcel?")]);
     assert!(engine.evaluate(&t, ok).is_ok());
 }
+
+/// JSON parse errors give a line and column; the loader names the field too.
+#[test]
+fn json_policy_errors_name_the_field() {
+    let tiers = r#""tiers": {
+        "odr_critical": {"first_response": "1h"}, "odr_high": {"first_response": "2h"},
+        "compliance": {"first_response": "12h"}, "loyalty": {"first_response": "4h"},
+        "low": {"first_response": "1d"}}"#;
+    let cases: &[(&str, &str)] = &[
+        (
+            r#""rules": [{"name": "r", "tier": "low", "events": ["claim"]}]"#,
+            "rules[0] `r`: events: unknown variant `claim`",
+        ),
+        (
+            r#""rules": [{"name": "a", "tier": "low"}, {"name": "r", "tier": "low", "marketplaces": ["XX"]}]"#,
+            "rules[1] `r`: marketplaces: unknown marketplace `XX`",
+        ),
+        (
+            r#""rules": [{"name": "r", "tier": "urgent"}]"#,
+            "rules[0] `r`: tier: unknown variant `urgent`",
+        ),
+        (
+            r#""compliance": [{"name": "c", "channels": ["amazon"], "limit": "soon"}]"#,
+            "compliance[0] `c`: limit: `soon` is not a positive duration",
+        ),
+        (
+            r#""claim_window": {"days_after_max_delivery": -1, "contact_wait_hours": 48, "claim_limit_days": 90}"#,
+            "claim_window: days_after_max_delivery: invalid value",
+        ),
+    ];
+    for (section, want) in cases {
+        let text = format!("{{{section}, {tiers}}}");
+        let err = Policy::from_json_str(&text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains(want), "{section}: got {err:?}, want {want:?}");
+    }
+}
