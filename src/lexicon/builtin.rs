@@ -3695,12 +3695,12 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
 
 /// A co-occurrence rule: one term of each of two groups, near each other in one
 /// sentence, signal `category` (see `Lexicon::add_rule` for the semantics).
-#[allow(dead_code)] // TODO(rules): read by the lexicon once rules land
 pub(crate) struct BuiltinRule {
     /// The rule's name, reported as the `term` of both parts of a hit.
     pub(crate) name: &'static str,
     pub(crate) category: RiskCategory,
-    /// Language tag, as in [`TERMS`].
+    /// Language tag, as in [`TERMS`] (read by the tests).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) lang: &'static str,
     /// The two term groups (term syntax as for [`TERMS`]).
     pub(crate) all: [&'static [&'static str]; 2],
@@ -3714,9 +3714,9 @@ pub(crate) struct BuiltinRule {
 /// A context: any hit of a category in `cancels` is dropped when one of `terms`
 /// stands within `within` words of it, in the same sentence ("not received" about
 /// a coupon is no lost parcel).
-#[allow(dead_code)] // TODO(rules): read by the lexicon once rules land
 pub(crate) struct BuiltinContext {
-    /// Language tag, as in [`TERMS`].
+    /// Language tag, as in [`TERMS`] (read by the tests).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) lang: &'static str,
     pub(crate) cancels: &'static [RiskCategory],
     pub(crate) terms: &'static [&'static str],
@@ -3724,7 +3724,6 @@ pub(crate) struct BuiltinContext {
 }
 
 /// Co-occurrence rules, one list per language group.
-#[allow(dead_code)] // TODO(rules): read by the lexicon once rules land
 pub(crate) const RULES: &[&[BuiltinRule]] = &[RULES_EN, RULES_CJK, RULES_EU];
 
 /// English co-occurrence rules.
@@ -3737,7 +3736,6 @@ pub(crate) const RULES_CJK: &[BuiltinRule] = &[];
 pub(crate) const RULES_EU: &[BuiltinRule] = &[];
 
 /// Contexts that cancel hits, one list per language group.
-#[allow(dead_code)] // TODO(rules): read by the lexicon once rules land
 pub(crate) const CONTEXTS: &[&[BuiltinContext]] = &[CONTEXTS_EN, CONTEXTS_CJK, CONTEXTS_EU];
 
 /// English contexts.
@@ -4216,6 +4214,28 @@ mod tests {
     }
 
     const LANGS: [&str; 7] = ["en", "zh-Hans", "de", "fr", "es", "it", "ja"];
+
+    #[test]
+    fn rules_and_contexts_have_known_languages_and_unique_names() {
+        let mut names = std::collections::HashSet::new();
+        for r in RULES.iter().flat_map(|l| l.iter()) {
+            assert!(
+                LANGS.contains(&r.lang),
+                "rule {}: language {}",
+                r.name,
+                r.lang
+            );
+            assert!(names.insert(r.name), "rule {} listed twice", r.name);
+        }
+        for c in CONTEXTS.iter().flat_map(|l| l.iter()) {
+            assert!(
+                LANGS.contains(&c.lang),
+                "context {:?}: language {}",
+                c.terms,
+                c.lang
+            );
+        }
+    }
 
     #[test]
     fn every_language_covers_every_category() {
