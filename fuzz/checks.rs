@@ -191,8 +191,10 @@ pub fn sla(data: &[u8]) {
     }
     let now = at + TimeDelta::minutes(i64::from(b.u16()));
     let later = now + TimeDelta::minutes(1 + i64::from(b.u16()));
-    let (Ok(first), Ok(second)) = (engine.evaluate(&ticket, now), engine.evaluate(&ticket, later))
-    else {
+    let (Ok(first), Ok(second)) = (
+        engine.evaluate(&ticket, now),
+        engine.evaluate(&ticket, later),
+    ) else {
         return;
     };
     for ev in [&first, &second] {
@@ -202,7 +204,11 @@ pub fn sla(data: &[u8]) {
     }
     let (s1, s2) = (first.report.status, second.report.status);
     if s1 == SlaStatus::Breached {
-        assert_eq!(s2, SlaStatus::Breached, "un-breached between {now} and {later}");
+        assert_eq!(
+            s2,
+            SlaStatus::Breached,
+            "un-breached between {now} and {later}"
+        );
     }
     if s1.is_waiting() {
         assert!(s2.is_waiting(), "{s1:?} at {now} became {s2:?} at {later}");

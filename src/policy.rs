@@ -94,6 +94,14 @@ pub enum PolicyError {
         /// The name.
         name: String,
     },
+    /// The claim window would close before (or when) it opens.
+    #[error("claim_window: claim_limit_days ({closes}) must be more than days_after_max_delivery ({opens})")]
+    InvertedClaimWindow {
+        /// `days_after_max_delivery` as given.
+        opens: u32,
+        /// `claim_limit_days` as given.
+        closes: u32,
+    },
     /// An `other_channels` entry is empty, repeated or a built-in channel's name.
     #[error("other_channels[{index}]: `{name}` {problem}")]
     BadOtherChannel {
@@ -400,7 +408,8 @@ struct MarketplaceZones([OnceLock<ZoneTable>; Marketplace::ALL.len()]);
 /// `shopify`, `tiktok_shop`, `instagram`, `ebay`, `walmart`: exact, lower case) or
 /// be declared in `other_channels` (for [`Channel::Other`](crate::Channel::Other)).
 /// Durations are at most [`Policy::MAX_DURATION`] (365 days); claim-window
-/// `days_after_max_delivery` and `claim_limit_days` at most 365 and
+/// `days_after_max_delivery`, `claim_limit_days` and `days_after_order_date` at
+/// most 365, `claim_limit_days` more than `days_after_max_delivery`, and
 /// `contact_wait_hours` at most 8 760. Anything else fails to load, naming its
 /// field.
 ///
@@ -789,6 +798,15 @@ impl TryFrom<PolicySpec> for Policy {
             claim.claim_limit_days,
             MAX_DAYS,
         )?;
+        if let Some(days) = claim.days_after_order_date {
+            check_at_most("claim_window.days_after_order_date", days, MAX_DAYS)?;
+        }
+        if claim.days_after_max_delivery >= claim.claim_limit_days {
+            return Err(PolicyError::InvertedClaimWindow {
+                opens: claim.days_after_max_delivery,
+                closes: claim.claim_limit_days,
+            });
+        }
         for (index, rule) in spec.rules.iter().enumerate() {
             let f = |what: &str| format!("rules[{index}] `{}`: {what}", rule.name);
             check_calendar(f("calendar"), &rule.calendar)?;

@@ -245,6 +245,18 @@ fn out_of_range_policy_values_are_load_errors() {
             "[[rules]]\nname = \"r\"\ntier = \"low\"\nclaim_window_opens_within = \"999999999d\"\n",
             "rules[0] `r`: claim_window_opens_within: `999999999d` is longer than 365d",
         ),
+        (
+            "[claim_window]\ndays_after_max_delivery = 90\ncontact_wait_hours = 48\nclaim_limit_days = 3\n",
+            "claim_window: claim_limit_days (3) must be more than days_after_max_delivery (90)",
+        ),
+        (
+            "[claim_window]\ndays_after_max_delivery = 0\ncontact_wait_hours = 48\nclaim_limit_days = 0\n",
+            "claim_window: claim_limit_days (0) must be more than days_after_max_delivery (0)",
+        ),
+        (
+            "[claim_window]\ndays_after_max_delivery = 3\ncontact_wait_hours = 48\nclaim_limit_days = 90\ndays_after_order_date = 400\n",
+            "claim_window.days_after_order_date: 400 is more than 365",
+        ),
     ];
     for (extra, want) in cases {
         let err = load_error(extra);

@@ -21,6 +21,12 @@ pub(crate) const PPM: u64 = 1_000_000;
 ///   `withdrawn`, `cancelled_order`, `reversed_on_appeal` and `amazon_funded` do
 ///   not. Current Seller Central wording counts "a claim that is not denied"; older
 ///   Amazon Pay pages count every claim: change the table to follow them.
+/// - Claims on orders cancelled by the seller or by Amazon (`cancelled_order`): the
+///   sources disagree. Third-party guides to the ODR (help page 200205250) say such
+///   claims do not count, and this crate's default leaves them out; Amazon staff
+///   answering on the Seller Central forums have counted them as defects.
+///   To count them, `with_claim_status(ClaimStatus::CancelledOrder, true)`
+///   (`odr_report --count-cancelled-order-claims`).
 /// - Chargebacks: only `service` chargebacks count; `fraud` ones are Amazon's.
 /// - Negative feedback: 1 and 2 stars count (`negative_feedback_max_stars = 2`).
 /// - A defect marked removed (feedback removed or struck through) never counts.
