@@ -8,7 +8,10 @@ mod checks;
 
 use std::path::Path;
 
-const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// A target's check: the input bytes in, a panic when an invariant breaks.
+type Check = fn(&[u8]);
+
+const TARGETS: &[(&str, Check)] = &[
     ("scan", checks::scan),
     ("lexicon", checks::lexicon),
     ("policy", checks::policy),
