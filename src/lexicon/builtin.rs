@@ -3562,7 +3562,235 @@ pub(crate) const RULES: &[&[BuiltinRule]] = &[RULES_EN, RULES_CJK, RULES_EU];
 pub(crate) const RULES_EN: &[BuiltinRule] = &[];
 
 /// Chinese and Japanese co-occurrence rules.
-pub(crate) const RULES_CJK: &[BuiltinRule] = &[];
+pub(crate) const RULES_CJK: &[BuiltinRule] = &[
+    // Loss or theft counts only with the parcel named: a phone stolen in the street is no order.
+    BuiltinRule {
+        name: "lost_parcel_zh",
+        category: RiskCategory::Lost,
+        lang: "zh-Hans",
+        all: [
+            &[
+                "丢了",
+                "丢失",
+                "被偷",
+                "被盗",
+                "偷走",
+                "偷了",
+                "不见了",
+                "找不到了",
+            ],
+            &[
+                "快递",
+                "包裹",
+                "快件",
+                "货物",
+                "订单",
+                "东西",
+                "商品",
+                "宝贝",
+                "驿站",
+                "快递柜",
+            ],
+        ],
+        within: 6,
+        unless: &["密码", "账号", "帐号", "钱包", "钥匙", "身份证", "手机卡"],
+    },
+    // Slow shipping, the carrier or the step named apart from the complaint (快递也太慢了).
+    BuiltinRule {
+        name: "slow_shipping_zh",
+        category: RiskCategory::OrderStatus,
+        lang: "zh-Hans",
+        all: [
+            &[
+                "快递", "物流", "发货", "送货", "配送", "派送", "运输", "邮政", "顺丰", "圆通",
+                "中通", "申通", "韵达", "包裹",
+            ],
+            &[
+                "太慢",
+                "很慢",
+                "好慢",
+                "真慢",
+                "这么慢",
+                "那么慢",
+                "慢死",
+                "超慢",
+                "龟速",
+                "特别慢",
+                "非常慢",
+                "慢得",
+                "慢的",
+            ],
+        ],
+        within: 6,
+        unless: &["退款", "到账", "回复", "客服"],
+    },
+    // Tracking that does not move (包裹三天了信息都没更新).
+    BuiltinRule {
+        name: "tracking_stale_zh",
+        category: RiskCategory::OrderStatus,
+        lang: "zh-Hans",
+        all: [
+            &[
+                "物流", "快递", "包裹", "单号", "跟踪", "追踪", "运单", "快件",
+            ],
+            &[
+                "不更新",
+                "没更新",
+                "没有更新",
+                "还没更新",
+                "一直不动",
+                "没动静",
+                "没变化",
+                "没有变化",
+                "停了",
+                "卡住",
+                "卡在",
+                "查不到",
+                "没显示",
+            ],
+        ],
+        within: 10,
+        unless: &["软件", "系统", "app", "固件"],
+    },
+    // When will it ship or arrive, with words in between (什么时候能给我发货).
+    BuiltinRule {
+        name: "when_ship_zh",
+        category: RiskCategory::OrderStatus,
+        lang: "zh-Hans",
+        all: [
+            &[
+                "什么时候",
+                "什么时间",
+                "啥时候",
+                "何时",
+                "几时",
+                "哪天",
+                "多久",
+                "几天",
+            ],
+            &[
+                "发货",
+                "到货",
+                "送到",
+                "送货",
+                "发出",
+                "寄出",
+                "收到货",
+                "派送",
+                "配送",
+                "能到",
+                "到达",
+            ],
+        ],
+        within: 5,
+        unless: &["退款", "到账", "退货", "寄回", "退回", "换货"],
+    },
+    // A complaint to an authority (投诉到了市场管理局, 向税务局举报).
+    BuiltinRule {
+        name: "authority_complaint_zh",
+        category: RiskCategory::LegalThreat,
+        lang: "zh-Hans",
+        all: [
+            &["投诉", "举报", "反映", "告到"],
+            &[
+                "315",
+                "管理局",
+                "监督局",
+                "监管局",
+                "旅游局",
+                "税务局",
+                "工商",
+                "质监",
+                "物价局",
+                "邮政局",
+                "工信部",
+                "政府",
+                "有关部门",
+                "相关部门",
+                "消协",
+                "12345",
+            ],
+        ],
+        within: 8,
+        unless: &[],
+    },
+    // A part or accessory missing (少了一根数据线, 说明书也没给).
+    BuiltinRule {
+        name: "missing_part_zh",
+        category: RiskCategory::Lost,
+        lang: "zh-Hans",
+        all: [
+            &[
+                "少了",
+                "缺了",
+                "少发",
+                "漏发",
+                "没给",
+                "漏了",
+                "缺少",
+                "没放",
+                "忘了放",
+                "少一",
+            ],
+            &[
+                "配件",
+                "零件",
+                "说明书",
+                "充电器",
+                "充电线",
+                "数据线",
+                "螺丝",
+                "赠品",
+                "电池",
+                "遥控器",
+                "附件",
+                "包装里",
+                "盒子里",
+                "箱子里",
+            ],
+        ],
+        within: 4,
+        unless: &["不需要", "不用"],
+    },
+    // Used sold as new (说是全新，结果有用过的痕迹).
+    BuiltinRule {
+        name: "used_as_new_zh",
+        category: RiskCategory::WrongItem,
+        lang: "zh-Hans",
+        all: [
+            &["用过", "使用过", "拆过", "拆封", "痕迹"],
+            &["新品", "全新", "说是新", "买的新"],
+        ],
+        within: 8,
+        unless: &["以旧换新"],
+    },
+    // Loss or theft of the parcel (置き配した荷物がなくなった), not of a phone.
+    BuiltinRule {
+        name: "lost_parcel_ja",
+        category: RiskCategory::Lost,
+        lang: "ja",
+        all: [
+            &["荷物", "商品", "置き配", "宅配ボックス", "玄関"],
+            &["盗まれ", "盗難", "紛失", "なくなっ", "無くなっ"],
+        ],
+        within: 8,
+        unless: &["パスワード", "カード", "財布", "スマホ", "携帯"],
+    },
+    // When will it arrive (いつ頃になったら届きますか).
+    BuiltinRule {
+        name: "when_ship_ja",
+        category: RiskCategory::OrderStatus,
+        lang: "ja",
+        all: [
+            &["いつ"],
+            &[
+                "届き", "届く", "届け", "発送", "到着", "配達", "出荷", "着き", "着く",
+            ],
+        ],
+        within: 4,
+        unless: &["いつも", "いつか", "いつでも", "返金", "返品"],
+    },
+];
 
 /// German, French, Spanish and Italian co-occurrence rules.
 pub(crate) const RULES_EU: &[BuiltinRule] = &[];
@@ -3575,7 +3803,34 @@ pub(crate) const CONTEXTS: &[&[BuiltinContext]] = &[CONTEXTS_EN, CONTEXTS_CJK, C
 pub(crate) const CONTEXTS_EN: &[BuiltinContext] = &[];
 
 /// Chinese and Japanese contexts.
-pub(crate) const CONTEXTS_CJK: &[BuiltinContext] = &[];
+pub(crate) const CONTEXTS_CJK: &[BuiltinContext] = &[
+    // A product used for years that breaks is no defective delivery.
+    BuiltinContext {
+        lang: "zh-Hans",
+        cancels: &[RiskCategory::Damaged],
+        terms: &[
+            "好几年",
+            "用了几年",
+            "用了多年",
+            "用了很多年",
+            "多年了",
+            "几年了",
+            "年了",
+            "用了有",
+            "旧手机",
+            "老手机",
+            "以旧换新",
+        ],
+        within: 10,
+    },
+    // Scam calls impersonating courts or police are no legal threat by the buyer.
+    BuiltinContext {
+        lang: "zh-Hans",
+        cancels: &[RiskCategory::LegalThreat],
+        terms: &["诈骗电话", "诈骗短信", "骗子电话", "冒充"],
+        within: 20,
+    },
+];
 
 /// German, French, Spanish and Italian contexts.
 pub(crate) const CONTEXTS_EU: &[BuiltinContext] = &[];
