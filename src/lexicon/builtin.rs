@@ -1263,6 +1263,15 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "严重的问题",
             "问题很严重",
             "是不是坏",
+            "漏电",
+            "短路",
+            "烧坏",
+            "冒烟",
+            "不制冷",
+            "不加热",
+            "不通电",
+            "接触不良",
+            "鼓包",
         ],
     ),
     (
@@ -1549,7 +1558,6 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "延期",
             "晚到",
             "迟到",
-            "太慢了",
             "订单状态",
             "配送状态",
             "派送",
@@ -1657,6 +1665,11 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "还没揽收",
             "没有揽件",
             "没揽件",
+            "怎么还在路上",
+            "到哪了",
+            "到哪里了",
+            "到哪儿了",
+            "催单",
         ],
     ),
     (
@@ -3282,6 +3295,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "傷だらけ",
             "傷つい",
             "キズが",
+            "動作不良",
         ],
     ),
     (
@@ -3361,6 +3375,8 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "配達されていませ",
             "到着していませ",
             "着いていませ",
+            "配達済みなのに",
+            "配達完了なのに",
         ],
     ),
     (
@@ -3786,7 +3802,7 @@ pub(crate) const RULES_CJK: &[BuiltinRule] = &[
                 "届き", "届く", "届け", "発送", "到着", "配達", "出荷", "着き", "着く",
             ],
         ],
-        within: 4,
+        within: 8,
         unless: &["いつも", "いつか", "いつでも", "返金", "返品"],
     },
 ];
@@ -4024,7 +4040,7 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "工商學院",
     "工商大學",
     "工商登記",
-    "工商註冊",
+    "工商注冊",
     "工商執照",
     "收到驗證碼",
     "收到發票",
@@ -4046,8 +4062,9 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "美壞了",
     "收到你們的回復",
     "收到你們回復",
-    // Mixed forms, for the both-scripts check while HANT_HANS lacks 乐 兴 饿 气 吓 馋 宠
-    // 惯 热 随 咨 询 验 复 邮: remove once the table lists them.
+    // Mixed forms, for the both-scripts check while HANT_HANS lacks some of their
+    // chars (see the audit test): drop each once its proper form above is what the
+    // table gives.
     "乐壞了",
     "高兴壞了",
     "饿壞了",
@@ -4144,6 +4161,18 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "通知が届",
     "請求書が届",
     "領収書が届",
+    // The same with the Traditional form of 届 (屆), as the both-scripts check asks.
+    "メールが屆",
+    "メールも屆",
+    "メールがまだ屆",
+    "クーポンが屆",
+    "クーポンがまだ屆",
+    "コードが屆",
+    "返信が屆",
+    "返事が屆",
+    "通知が屆",
+    "請求書が屆",
+    "領収書が屆",
 ];
 
 /// Negation cues: a cue ending at most two words before a hit, in the same
@@ -4414,21 +4443,23 @@ mod tests {
     /// 老闆; 货不对板 keeps 板), 面 (麵 is noodles), 霉 (發霉 is common; 黴 would
     /// miss it), 刮 (颳 is the wind), 了 (瞭 only in 瞭解).
     const SAME_IN_BOTH_SCRIPTS: &str = "\
-        一七三上下不中久也了予二交亮人什今介付代以仲件任仿伺但低住何\
-        作你使保信候假停偷像充光入全公具冇再冒凹出函分初判利刮到刷割\
-        加包卡去反取受古可台司合向否告和咗品哪唔商四回在地圾址坑垃型\
-        城基士多天太失好妥子完官定客害家寄密寨寸少尺局山工差已市平序\
-        店庭延弄式形很律忠快怎息情慢我手打扣找把投拉拒拿授掉推措描提\
-        摔撤支收故整文新方日明易星是晚曝更替最月有服期未板查格案欠次\
-        欺款止正段民水求油法注活派流海消液清源漆漏爹片版物理瑕生用由\
-        申留番疵痕登的益盒直看真督破碎示社程空立符等管箱索缺置者能至\
-        良色花苦荷落行表被裁裂裹西要警走起足跟身返述追退送途通造部配\
-        酷重量金防院陷障零霉非面黑";
+        一七三上下不中主久也了予事二些交亮人什今介他付代以仲件任仿伺但低\
+        住何作你使保信候假做停偷催像充先光入全公具兼冇再冒冷凹出函分刑初\
+        判利刮到制刷券割加包半卡原去反取受古只可台司合同向否告味和咗品哪\
+        唔商啥四回在地圾址坑垃型城基士多大天太失好如妥委子完官定宛客宣害\
+        家容寄密察寨寸封少尺局屏山工差已市平序店庭延弄式形很律得心忘忙忠\
+        快怎急息情惠想意感慢成我所手才打扣找把投拆拉拒拖拿持授掉接推措描\
+        提摔撤支收放政故敏整文新方日明易星映是晚曝曲更替最月有服期木未板\
+        果查格案梱模欠次欺款止正歪死段毛民水求汰沙油法注活派流海消液清渴\
+        源漆漏照爹片版牌物球理瑕生用由申留番疑疵病痕登白的益盒直相看真督\
+        知短破碎示社票程空立笑符等答管箱粗糙索累缺置美翻老者耗肯能自臭至\
+        良色花若苦荷落行表被裁裂裹褪西要警走起超足跟路身返述追退送途通速\
+        造部都配酷重量金防院陷障零霉非面音高黑鼓";
 
     /// Japanese forms (shinjitai) of the Japanese terms and suppressors that are
     /// neither the Simplified nor the Traditional Chinese character (発 for 发/發,
     /// 関 for 关/關, ...): Chinese text has no use for them, so they need no pair.
-    const JAPANESE_ONLY_FORMS: &str = "価壊弁悪戻払汚済発証説遅関";
+    const JAPANESE_ONLY_FORMS: &str = "価倣収壊変庁弁応悪戻払汚済発証説遅関頼";
 
     /// The CJK ideographs of the built-in entries, each with its entries' languages
     /// (`sup` and `neg` for suppressors and negation cues).
