@@ -4048,7 +4048,6 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "收到短信",
     "收到郵件",
     "收到回覆",
-    "收到回復",
     "收到優惠券",
     "收到紅包",
     "收到確認",
@@ -4060,8 +4059,6 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "收到你們的郵件",
     "沒到期",
     "美壞了",
-    "收到你們的回復",
-    "收到你們回復",
     // Mixed forms, for the both-scripts check while HANT_HANS lacks some of their
     // chars (see the audit test): drop each once its proper form above is what the
     // table gives.
