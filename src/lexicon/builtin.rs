@@ -1454,7 +1454,6 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "是不是盗版",
             "是不是二手",
             "是不是翻新",
-            "是不是正品",
             "是不是用过",
             "翻新机",
             "翻新的",
@@ -1657,8 +1656,6 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "投递失败",
             "派送失败",
             "配送失败",
-            "揽收",
-            "揽件",
             "不想发货",
             "不肯发货",
             "拒绝发货",
@@ -3375,8 +3372,6 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "商品が盗まれ",
             "商品を盗まれ",
             "誤配達",
-            "違う住所に",
-            "別の住所に",
             "他の人に届",
             "他人に届",
             "宛先不明",
@@ -3395,6 +3390,10 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "配達済みなのに",
             "配達完了なのに",
             "到着しておりませ",
+            "違う住所に届",
+            "違う住所に配達",
+            "別の住所に届",
+            "別の住所に配達",
         ],
     ),
     (
@@ -3494,7 +3493,6 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "いつになったら届",
             "いつになったら発送",
             "いつになったら来",
-            "いつ着",
             "いつ配達",
             "いつ出荷",
             "出荷はいつ",
@@ -3522,12 +3520,12 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "発送準備中のまま",
             "出荷準備中のまま",
             "準備中のまま",
-            "再配達",
             "持ち戻り",
             "持ち戻られ",
-            "不在票",
             "出荷されていませ",
             "発送されていませ",
+            "いつ着き",
+            "いつ着く",
         ],
     ),
     (
@@ -3862,6 +3860,13 @@ pub(crate) const CONTEXTS_CJK: &[BuiltinContext] = &[
         terms: &["诈骗电话", "诈骗短信", "骗子电话", "冒充"],
         within: 20,
     },
+    // Praise once the late parcel came is no late order (等了一周终于到了).
+    BuiltinContext {
+        lang: "zh-Hans",
+        cancels: &[RiskCategory::OrderStatus, RiskCategory::Lost],
+        terms: &["终于到了", "终于收到", "终于送到", "总算到了", "总算收到"],
+        within: 10,
+    },
 ];
 
 /// German, French, Spanish and Italian contexts.
@@ -4006,6 +4011,18 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "收到你们的回复",
     "收到你们回复",
     "收到你们的邮件",
+    "有问题的话",
+    "万一有问题",
+    "要是有问题",
+    "有问题再",
+    "万一出问题",
+    "出问题的话",
+    "会缩水吗",
+    "会掉色吗",
+    "会褪色吗",
+    "会起球吗",
+    "有没有异味",
+    "有异味吗",
     "没到期",
     "防丟",
     "防丟失",
@@ -4075,6 +4092,18 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "收到你們的回覆",
     "收到你們回覆",
     "收到你們的郵件",
+    "有問題的話",
+    "萬一有問題",
+    "要是有問題",
+    "有問題再",
+    "萬一出問題",
+    "出問題的話",
+    "會縮水嗎",
+    "會掉色嗎",
+    "會褪色嗎",
+    "會起球嗎",
+    "有沒有異味",
+    "有異味嗎",
     "沒到期",
     "美壞了",
     // Mixed forms, for the both-scripts check while HANT_HANS lacks some of their
@@ -4095,6 +4124,9 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "收到你們的回复",
     "收到你們回复",
     "收到你們的邮件",
+    "万一有問題",
+    "万一出問題",
+    "會缩水嗎",
     // German
     "unbeschädigt",
     "unbeschaedigt",
@@ -4176,7 +4208,7 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "通知が届",
     "請求書が届",
     "領収書が届",
-    // The same with the Traditional form of 届 (屆), as the both-scripts check asks.
+    // The same with the Traditional forms of 届 and 来 (屆, 來), as the both-scripts check asks.
     "メールが屆",
     "メールも屆",
     "メールがまだ屆",
@@ -4188,6 +4220,29 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "通知が屆",
     "請求書が屆",
     "領収書が屆",
+    "手が屆かな",
+    "手の屆かな",
+    "目が屆かな",
+    "目の屆かな",
+    "行き屆かな",
+    "行き屆いてい",
+    "行き屆いてな",
+    "返事がまだ來",
+    "返信がまだ來",
+    "メールがまだ來",
+    "連絡がまだ來",
+    "手が届かな",
+    "手の届かな",
+    "目が届かな",
+    "目の届かな",
+    "行き届かな",
+    "行き届いてい",
+    "行き届いてな",
+    "動かないよう",
+    "返事がまだ来",
+    "返信がまだ来",
+    "メールがまだ来",
+    "連絡がまだ来",
 ];
 
 /// Negation cues: a cue ending at most two words before a hit, in the same
@@ -4466,10 +4521,10 @@ mod tests {
         快怎急息情惠想意感慢成我所手才打扣找把投拆拉拒拖拿持授掉接推措描\
         提摔撤支收放政故敏整文新方日明易星映是晚曝曲更替最月有服期木未板\
         果查格案梱模欠次欺款止正歪死段毛民水求汰沙油法注活派流海消液清渴\
-        源漆漏照爹片版牌物球理瑕生用由申留番疑疵病痕登白的益盒直相看真督\
-        知短破碎示社票程空立笑符等答管箱粗糙索累缺置美翻老者耗肯能自臭至\
-        良色花若苦荷落行表被裁裂裹褪西要警走起超足跟路身返述追退送途通速\
-        造部都配酷重量金防院陷障零霉非面音高黑鼓";
+        源漆漏照爹片版牌物球理瑕生用由申留番疑疵病痕登白的益盒目直相看真\
+        督知短破碎示社票程空立笑符等答管箱粗糙索累缺置美翻老者耗肯能自臭\
+        至良色花若苦荷落行表被裁裂裹褪西要警走起超足跟路身返述追退送途通\
+        速造部都配酷重量金防院陷障零霉非面音高黑鼓";
 
     /// Japanese forms (shinjitai) of the Japanese terms and suppressors that are
     /// neither the Simplified nor the Traditional Chinese character (発 for 发/發,
