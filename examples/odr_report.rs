@@ -12,14 +12,17 @@
 //! Without `--as-of`, the latest order date in the file. A defect id seen twice is
 //! an update (the later row wins: e.g. a claim reversed on appeal). Bad rows are
 //! reported with file, line and reason on stderr, the rest is used, and the exit
-//! code is 1 if any row was bad (2 if a file could not be read at all).
+//! code is 1 if any row was bad (2 if a file could not be read at all). An
+//! order_id repeated with another fulfilment channel is such a bad row (the first
+//! row is kept). A closed output (`| head`) is a normal end; `--help` prints the
+//! usage on stdout.
 
 #[path = "common/odr_csv.rs"]
 mod odr_csv;
 
 use std::error::Error;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{self, BufReader, Write};
 use std::process::ExitCode;
 
 use chrono::{Days, NaiveDate};
@@ -40,7 +43,8 @@ struct Args {
     svg: Option<String>,
 }
 
-fn parse_args() -> Result<Args, String> {
+/// The arguments, or `None` for `--help`.
+fn parse_args() -> Result<Option<Args>, String> {
     let (mut orders, mut defects, mut as_of, mut lag_days, mut json, mut svg) =
         (None, None, None, 0, false, None);
     let mut args = std::env::args().skip(1);
@@ -65,22 +69,30 @@ fn parse_args() -> Result<Args, String> {
             }
             "--json" => json = true,
             "--svg" => svg = Some(value()?),
-            "-h" | "--help" => return Err(USAGE.to_owned()),
+            "-h" | "--help" => return Ok(None),
             _ => return Err(format!("unknown argument `{flag}`\n{USAGE}")),
         }
     }
-    Ok(Args {
+    Ok(Some(Args {
         orders: orders.ok_or(format!("--orders is required\n{USAGE}"))?,
         defects: defects.ok_or(format!("--defects is required\n{USAGE}"))?,
         as_of,
         lag_days,
         json,
         svg,
-    })
+    }))
 }
 
 fn main() -> ExitCode {
-    match run() {
+    let args = match parse_args() {
+        Ok(Some(args)) => args,
+        Ok(None) => return help(),
+        Err(e) => {
+            eprintln!("odr_report: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
         Ok(bad_rows) if bad_rows => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
@@ -90,9 +102,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--help`: the usage on stdout, exit code 0.
+fn help() -> ExitCode {
+    let mut out = io::stdout().lock();
+    match writeln!(out, "{USAGE}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => ExitCode::from(2),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Writes to stdout; a broken pipe (the reader went away, as with `| head`) is a
+/// normal end, any other write error is an error.
+fn emit(
+    write: impl FnOnce(&mut io::StdoutLock<'static>) -> io::Result<()>,
+) -> Result<(), Box<dyn Error>> {
+    let mut out = io::stdout().lock();
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write output: {e}").into())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Returns whether any row was bad.
-fn run() -> Result<bool, Box<dyn Error>> {
-    let args = parse_args()?;
+fn run(args: &Args) -> Result<bool, Box<dyn Error>> {
     let settings = OdrSettings::builder().lag_days(args.lag_days).build()?;
     let mut tracker = OdrTracker::new(settings);
 
@@ -101,8 +135,21 @@ fn run() -> Result<bool, Box<dyn Error>> {
             .map(BufReader::new)
             .map_err(|e| format!("{path}: {e}"))
     };
-    let mut bad = odr_csv::read_orders(&args.orders, open(&args.orders)?, |o| {
+    // An order has one fulfilment channel: a repeated order_id that names another
+    // is reported and skipped, never silently moved between the channels' rates.
+    let mut bad = odr_csv::read_orders_with(&args.orders, open(&args.orders)?, |o| {
+        if let Some(first) = tracker.order(o.id.as_str()) {
+            if first.fulfillment != o.fulfillment {
+                return Err(format!(
+                    "order_id `{}` is {} here but {} on an earlier row (row skipped)",
+                    o.id.as_str(),
+                    o.fulfillment.as_str(),
+                    first.fulfillment.as_str()
+                ));
+            }
+        }
         tracker.insert_order(o);
+        Ok(())
     })?;
     bad.extend(odr_csv::read_defects(
         &args.defects,
@@ -127,14 +174,15 @@ fn run() -> Result<bool, Box<dyn Error>> {
     let report = tracker.report(as_of)?;
 
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&to_json(&report))?);
+        let json = serde_json::to_string_pretty(&to_json(&report))?;
+        emit(|out| writeln!(out, "{json}"))?;
     } else {
-        print_text(&tracker, &report);
+        emit(|out| print_text(out, &tracker, &report))?;
     }
     if let Some(path) = &args.svg {
-        draw_svg(&tracker, as_of, path)?;
+        draw_svg(&tracker, as_of, path).map_err(|e| format!("--svg {path}: {e}"))?;
         if !args.json {
-            println!("\nchart written to {path}");
+            emit(|out| writeln!(out, "\nchart written to {path}"))?;
         }
     }
     let orphans = tracker.orphan_defects().count();
@@ -176,56 +224,64 @@ fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
-fn print_text(tracker: &OdrTracker, r: &OdrReport) {
+fn print_text(out: &mut impl Write, tracker: &OdrTracker, r: &OdrReport) -> io::Result<()> {
     let s = tracker.settings();
-    println!(
+    writeln!(
+        out,
         "Order Defect Rate as of {} (order dates {} to {}: {} days, lag {} days)",
         r.as_of,
         r.window.start,
         r.window.end,
         s.window_days(),
         s.lag_days()
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "Amazon's target: below {}; early warning from {}.",
         pct(s.target()),
         pct(s.warning())
-    );
+    )?;
     for (name, f) in [
         ("Seller-fulfilled (MFN)", Fulfillment::Merchant),
         ("Fulfilled by Amazon (FBA)", Fulfillment::Amazon),
     ] {
         let w = r.channel(f);
-        println!("\n{name}");
-        println!("  {:<18}{:>10}", "orders", w.orders);
-        println!("  {:<18}{:>10}", "defective orders", w.defective_orders);
+        writeln!(out, "\n{name}")?;
+        writeln!(out, "  {:<18}{:>10}", "orders", w.orders)?;
+        writeln!(
+            out,
+            "  {:<18}{:>10}",
+            "defective orders", w.defective_orders
+        )?;
         let ci = w
             .wilson_interval(1.96)
             .map(|c| format!("   (95% range {} to {})", pct(c.low), pct(c.high)))
             .unwrap_or_default();
-        println!("  {:<18}{:>10}{ci}", "ODR", pct(w.rate));
+        writeln!(out, "  {:<18}{:>10}{ci}", "ODR", pct(w.rate))?;
         let status = match w.status {
             OdrStatus::Healthy => "healthy",
             OdrStatus::Warning => "WARNING",
             OdrStatus::OverTarget => "OVER TARGET",
         };
-        println!("  {:<18}{:>10}", "status", status);
-        println!(
+        writeln!(out, "  {:<18}{:>10}", "status", status)?;
+        writeln!(
+            out,
             "  {:<18}{:>10}   more defective orders would keep it under target",
             "headroom", w.headroom
-        );
+        )?;
         for kind in DefectKind::ALL {
             let label = match kind {
                 DefectKind::NegativeFeedback => "negative feedback",
                 DefectKind::AToZClaim => "A-to-z claims",
                 DefectKind::Chargeback => "chargebacks",
             };
-            println!(
+            writeln!(
+                out,
                 "  {:<18}{:>10}   ({})",
                 label,
                 w.by_kind.get(kind),
                 pct(w.kind_rate(kind))
-            );
+            )?;
         }
         let exits: Vec<String> = w
             .forecast
@@ -235,10 +291,14 @@ fn print_text(tracker: &OdrTracker, r: &OdrReport) {
             .map(|e| format!("{} ({})", e.leaves_on, e.defective_orders))
             .collect();
         if !exits.is_empty() {
-            println!("  {:<18}{}", "next to leave", exits.join(", "));
+            writeln!(out, "  {:<18}{}", "next to leave", exits.join(", "))?;
         }
         if let Some(day) = w.forecast.back_under_target {
-            println!("  {:<18}{day} if nothing new happens", "back under target");
+            writeln!(
+                out,
+                "  {:<18}{day} if nothing new happens",
+                "back under target"
+            )?;
         }
     }
     let all = r.combined();
@@ -247,24 +307,27 @@ fn print_text(tracker: &OdrTracker, r: &OdrReport) {
     } else {
         all.defective_orders as f64 / all.orders as f64
     };
-    println!(
+    writeln!(
+        out,
         "\nBoth channels together (not an Amazon metric): {} defective of {} orders ({})",
         all.defective_orders,
         all.orders,
         pct(rate)
-    );
+    )?;
     let orphans: Vec<String> = tracker.orphan_defects().map(|d| d.id.to_string()).collect();
     if !orphans.is_empty() {
         let mut shown = orphans.clone();
         shown.sort();
         shown.truncate(5);
-        println!(
+        writeln!(
+            out,
             "Defects on orders not in the orders file (not counted): {} ({}{})",
             orphans.len(),
             shown.join(", "),
             if orphans.len() > 5 { ", ..." } else { "" }
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// The rolling ODR per channel over the last 180 days, with the target and the

@@ -331,11 +331,12 @@ impl<'a> OrderClock<'a> {
     }
 
     /// The earliest instant a buyer who first wrote at `first_contact` may claim
-    /// (the contact wait).
+    /// (the contact wait). Past the end of the time range it saturates at
+    /// [`DateTime::<Utc>::MAX_UTC`]: never a shorter wait than the rule's.
     pub(crate) fn after_contact_wait(&self, first_contact: DateTime<Utc>) -> DateTime<Utc> {
         first_contact
             .checked_add_signed(TimeDelta::hours(i64::from(self.rules.contact_wait_hours)))
-            .unwrap_or(first_contact)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// The claim window for the buyer's problem (`categories`), as known at `at`,

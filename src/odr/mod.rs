@@ -59,6 +59,15 @@ pub enum OdrError {
         /// The rejected value, as text (it may be NaN).
         value: String,
     },
+    /// A threshold is above 0 but below one part per million, the finest
+    /// resolution the tracker counts in.
+    #[error("odr settings: {name} {value} is below one part per million (0.000001), the smallest threshold the tracker resolves")]
+    ThresholdBelowPpm {
+        /// `target` or `warning`.
+        name: &'static str,
+        /// The rejected value, as text.
+        value: String,
+    },
     /// The warning threshold is above the target.
     #[error("odr settings: warning ({warning}) must not be above target ({target})")]
     WarningAboveTarget {

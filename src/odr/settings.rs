@@ -343,8 +343,8 @@ impl OdrSettingsBuilder {
     /// # Errors
     ///
     /// [`OdrError::WindowDays`], [`OdrError::LagDays`], [`OdrError::Threshold`] (a
-    /// threshold not in (0, 1] or below a millionth) or
-    /// [`OdrError::WarningAboveTarget`].
+    /// threshold not in (0, 1]), [`OdrError::ThresholdBelowPpm`] (above 0 but below
+    /// one part per million) or [`OdrError::WarningAboveTarget`].
     pub fn build(self) -> Result<OdrSettings, OdrError> {
         if self.window_days == 0 || self.window_days > MAX_DAYS {
             return Err(OdrError::WindowDays {
@@ -379,6 +379,11 @@ fn to_ppm(name: &'static str, fraction: f64) -> Result<u32, OdrError> {
     if fraction.is_finite() && fraction > 0.0 && fraction <= 1.0 && scaled >= 1.0 {
         // In [1, 1e6] here, so the cast is exact.
         Ok(scaled as u32)
+    } else if fraction > 0.0 && fraction <= 1.0 {
+        Err(OdrError::ThresholdBelowPpm {
+            name,
+            value: fraction.to_string(),
+        })
     } else {
         Err(OdrError::Threshold {
             name,
