@@ -4523,6 +4523,37 @@ pub(crate) const RULES_CJK: &[BuiltinRule] = &[
         within: 8,
         unless: &["以旧换新"],
     },
+    // Not as described: what the listing said, then what came (说是纯棉，结果是化纤).
+    BuiltinRule {
+        name: "not_as_described_zh",
+        category: RiskCategory::WrongItem,
+        lang: "zh-Hans",
+        all: [
+            &[
+                "说是",
+                "明明写着",
+                "写的是",
+                "标的是",
+                "标着",
+                "宣传的是",
+                "描述的是",
+                "页面上写",
+                "详情页",
+            ],
+            &[
+                "结果是",
+                "结果却",
+                "实际是",
+                "实际上是",
+                "收到的是",
+                "其实是",
+                "到手是",
+                "却是",
+            ],
+        ],
+        within: 12,
+        unless: &[],
+    },
     // Loss or theft of the parcel (置き配した荷物がなくなった), not of a phone.
     BuiltinRule {
         name: "lost_parcel_ja",
