@@ -126,7 +126,8 @@ pub fn policy(data: &[u8]) {
         let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
         let ticket = Ticket::new("f", Channel::amazon(Marketplace::De))
             .with_message(Message::buyer(at, "Paket nie angekommen, A-to-z claim!"));
-        let _ = Engine::new(policy).evaluate(&ticket, at + TimeDelta::hours(3));
+        let engine = Engine::with_classifier(classifier().clone(), policy);
+        let _ = engine.evaluate(&ticket, at + TimeDelta::hours(3));
     }
 }
 
@@ -278,7 +279,7 @@ pub fn calendar(data: &[u8]) {
     let Some((cal, start)) = random_calendar(&mut b) else {
         return;
     };
-    let minutes = i64::from(b.u16() % 3000);
+    let minutes = i64::from(b.u16() % 1500);
     let Ok(due) = cal.add(start, TimeDelta::minutes(minutes)) else {
         return;
     };
@@ -288,10 +289,10 @@ pub fn calendar(data: &[u8]) {
         Some(TimeDelta::minutes(minutes)),
         "between(start, add(start, d)) != d"
     );
-    // The walker: open minutes counted one by one, up to 40 days.
+    // The walker: open minutes counted one by one, up to 10 days.
     let mut t = start;
     let mut counted = 0;
-    let limit = start + TimeDelta::days(40);
+    let limit = start + TimeDelta::days(10);
     while counted < minutes && t < limit {
         if cal.is_open(t) {
             counted += 1;
