@@ -5826,27 +5826,6 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "有異味嗎",
     "沒到期",
     "美壞了",
-    // Mixed forms, for the both-scripts check while HANT_HANS lacks some of their
-    // chars (see the audit test): drop each once its proper form above is what the
-    // table gives.
-    "乐壞了",
-    "高兴壞了",
-    "饿壞了",
-    "气壞了",
-    "吓壞了",
-    "馋壞了",
-    "宠壞了",
-    "惯壞了",
-    "热壞了",
-    "有問題随時",
-    "有問題咨询",
-    "收到验证碼",
-    "收到你們的回复",
-    "收到你們回复",
-    "收到你們的邮件",
-    "万一有問題",
-    "万一出問題",
-    "會缩水嗎",
     // German
     "unbeschädigt",
     "unbeschaedigt",
@@ -6291,6 +6270,107 @@ pub(crate) const HANT_HANS: &[(char, char)] = &[
     ('連', '连'),
     ('違', '违'),
     ('難', '难'),
+    // For the Chinese and Japanese terms and suppressors added in lex-cjk.
+    ('萬', '万'),
+    ('業', '业'),
+    ('嚴', '严'),
+    ('樂', '乐'),
+    ('產', '产'),
+    ('優', '优'),
+    ('傳', '传'),
+    ('備', '备'),
+    ('兒', '儿'),
+    ('興', '兴'),
+    ('冊', '册'),
+    ('剝', '剥'),
+    ('務', '务'),
+    ('雙', '双'),
+    ('嚇', '吓'),
+    ('員', '员'),
+    ('週', '周'),
+    ('諮', '咨'),
+    ('響', '响'),
+    ('執', '执'),
+    ('聲', '声'),
+    ('覆', '复'),
+    ('夠', '够'),
+    ('學', '学'),
+    ('實', '实'),
+    ('寵', '宠'),
+    ('廣', '广'),
+    ('彎', '弯'),
+    ('慣', '惯'),
+    ('願', '愿'),
+    ('撥', '拨'),
+    ('攬', '揽'),
+    ('雜', '杂'),
+    ('鬆', '松'),
+    ('檢', '检'),
+    ('氣', '气'),
+    ('準', '准'),
+    ('滯', '滞'),
+    ('煙', '烟'),
+    ('燒', '烧'),
+    ('燙', '烫'),
+    ('熱', '热'),
+    ('現', '现'),
+    ('確', '确'),
+    ('簡', '简'),
+    ('紅', '红'),
+    ('純', '纯'),
+    ('線', '线'),
+    ('縮', '缩'),
+    ('藍', '蓝'),
+    ('虛', '虚'),
+    ('裝', '装'),
+    ('觸', '触'),
+    ('訊', '讯'),
+    ('詢', '询'),
+    ('認', '认'),
+    ('談', '谈'),
+    ('證', '证'),
+    ('說', '说'),
+    ('賊', '贼'),
+    ('敗', '败'),
+    ('輸', '输'),
+    ('這', '这'),
+    ('適', '适'),
+    ('郵', '邮'),
+    ('錆', '锖'),
+    ('長', '长'),
+    ('閃', '闪'),
+    ('隨', '随'),
+    ('頃', '顷'),
+    ('領', '领'),
+    ('餓', '饿'),
+    ('饞', '馋'),
+    ('驗', '验'),
+    ('鳴', '鸣'),
+    ('龜', '龟'),
+    // For the CJK rule and context groups (the audit test reads only the lists above).
+    ('絲', '丝'),
+    ('豐', '丰'),
+    ('圓', '圆'),
+    ('總', '总'),
+    ('終', '终'),
+    ('統', '统'),
+    ('詳', '详'),
+    ('贈', '赠'),
+    ('軟', '软'),
+    ('遙', '遥'),
+    ('鑰', '钥'),
+    ('際', '际'),
+    ('韻', '韵'),
+    ('頁', '页'),
+    ('順', '顺'),
+    ('驛', '驿'),
+    ('櫃', '柜'),
+    ('據', '据'),
+    ('卻', '却'),
+    ('遊', '游'),
+    ('攜', '携'),
+    ('於', '于'),
+    ('財', '财'),
 ];
 
 #[cfg(test)]
@@ -6322,12 +6402,13 @@ mod tests {
         渴源漆漏照爹片版牌物球理瑕生用由申留番疑疵病痕登白的益盒目直相看\
         真督知短破碎示社票程空立笑符等答管箱粗糙索累缺置美翻老者耗肯能自\
         臭至良色花若苦荷落行表被裁裂裹褪西要警走起超足跟路身返述追退送途\
-        通速造部都配酷重量金防院陷障零霉非面音高黑鼓";
+        通速造部都配酷重量金防院陷障零霉非面音高黑鼓\
+        份其化匙器固宅布常年府控旅池特玄站算螺那附需";
 
     /// Japanese forms (shinjitai) of the Japanese terms and suppressors that are
     /// neither the Simplified nor the Traditional Chinese character (発 for 发/發,
     /// 関 for 关/關, ...): Chinese text has no use for them, so they need no pair.
-    const JAPANESE_ONLY_FORMS: &str = "価倣収壊変庁弁応悪戻払汚済発証説遅関頼";
+    const JAPANESE_ONLY_FORMS: &str = "価倣収壊変庁帯弁応悪戻払汚済発証説遅関頼";
 
     /// The CJK ideographs of the built-in entries, each with its entries' languages
     /// (`sup` and `neg` for suppressors and negation cues).
@@ -6340,7 +6421,20 @@ mod tests {
             .iter()
             .flat_map(|(_, lang, ts)| ts.iter().map(move |t| (*lang, *t)))
             .chain(SUPPRESSORS.iter().map(|s| ("sup", *s)))
-            .chain(NEGATIONS.iter().map(|n| ("neg", *n)));
+            .chain(NEGATIONS.iter().map(|n| ("neg", *n)))
+            .chain(RULES.iter().flat_map(|l| l.iter()).flat_map(|r| {
+                r.all
+                    .iter()
+                    .flat_map(|g| g.iter())
+                    .chain(r.unless)
+                    .map(move |t| (r.lang, *t))
+            }))
+            .chain(
+                CONTEXTS
+                    .iter()
+                    .flat_map(|l| l.iter())
+                    .flat_map(|c| c.terms.iter().map(move |t| (c.lang, *t))),
+            );
         let mut out = std::collections::BTreeMap::<char, Vec<&str>>::new();
         for (lang, entry) in entries {
             for c in entry.chars().filter(|c| ideograph(*c)) {
