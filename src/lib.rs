@@ -49,6 +49,12 @@ pub use crate::lexicon::{CoOccurrence, ContextFilter, Lexicon, LexiconError};
 pub use crate::matcher::{BuildError, Scratch, TermId, TextMatch};
 pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPONSE_WINDOWS};
 pub use crate::normalize::{normalize, Normalized};
+#[cfg(feature = "amazon-reports")]
+pub use crate::odr::{
+    decode_report, AmazonOdr, AmazonOrder, AmazonOrders, ChannelReconciliation, Charset, Compared,
+    FeedbackDateFormat, FeedbackEntry, FeedbackReport, MarketplaceOdr, OrdersRead,
+    PerformanceReport, Reconciliation, ReportError, ReportErrorKind, ReportOptions,
+};
 pub use crate::odr::{
     ChargebackKind, ClaimStatus, CountingRules, DailyTally, Defect, DefectDetail, DefectId,
     DefectKind, Forecast, Fulfillment, Ingest, KindCounts, OdrError, OdrPoint, OdrReport,
