@@ -1,11 +1,13 @@
 //! The All Orders flat file: one row per order item, orders merged across files.
 
-use chrono::{DateTime, FixedOffset};
-use hashbrown::HashMap;
+use std::hash::BuildHasher;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Offset, TimeZone};
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 use super::text::{decode_report, Charset};
 use super::{clean, lines, ReportError, ReportErrorKind, ReportOptions};
-use crate::odr::model::{Fulfillment, Order, OrderId};
+use crate::odr::model::{Fulfillment, Order};
 use crate::ticket::Marketplace;
 
 /// One order of an All Orders report: the [`Order`] the tracker takes, with the
@@ -89,7 +91,157 @@ pub struct OrdersRead {
 #[derive(Debug, Clone, Default)]
 pub struct AmazonOrders {
     options: ReportOptions,
-    orders: HashMap<OrderId, AmazonOrder>,
+    orders: Orders,
+}
+
+/// What a row says about its order, id aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Facts {
+    purchased_at: DateTime<FixedOffset>,
+    last_updated: DateTime<FixedOffset>,
+    date: NaiveDate,
+    fulfillment: Fulfillment,
+    marketplace: Option<Marketplace>,
+    cancelled: bool,
+}
+
+/// One order in the table: its id's place in `Orders::ids`, its facts, its rows.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    id_start: usize,
+    id_len: usize,
+    facts: Facts,
+    items: u32,
+}
+
+/// Orders by id. The ids live end to end in one string, the slots in a vector
+/// in arrival order, and the hash table holds slot numbers only: a million
+/// orders cost no allocation each, inserts append instead of scattering, and the
+/// table stays small enough for the cache (hashed with foldhash, as the
+/// tracker's index).
+#[derive(Debug, Clone, Default)]
+struct Orders {
+    hasher: DefaultHashBuilder,
+    table: HashTable<usize>,
+    slots: Vec<Slot>,
+    ids: String,
+}
+
+fn slot_id<'a>(ids: &'a str, s: &Slot) -> &'a str {
+    ids.get(s.id_start..s.id_start + s.id_len).unwrap_or("")
+}
+
+fn id_at<'a>(ids: &'a str, slots: &[Slot], i: usize) -> &'a str {
+    slots.get(i).map_or("", |s| slot_id(ids, s))
+}
+
+impl Orders {
+    fn with_capacity(orders: usize) -> Orders {
+        Orders {
+            table: HashTable::with_capacity(orders),
+            ..Orders::default()
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn hash(&self, id: &str) -> u64 {
+        self.hasher.hash_one(id)
+    }
+
+    fn get(&self, id: &str) -> Option<&Slot> {
+        let i = self
+            .table
+            .find(self.hash(id), |&i| id_at(&self.ids, &self.slots, i) == id)?;
+        self.slots.get(*i)
+    }
+
+    /// One more item row for the order in slot `i` (the row before's).
+    fn add_item(&mut self, i: usize) {
+        if let Some(s) = self.slots.get_mut(i) {
+            s.items = s.items.saturating_add(1);
+        }
+    }
+
+    /// Adds a version of an order with `items` rows and returns its slot: a new
+    /// order, or the later of two versions (on a tie, the one already there).
+    /// `add_items` sums the rows (within one file) instead of taking the winner's.
+    fn upsert(&mut self, hash: u64, id: &str, facts: Facts, items: u32, add_items: bool) -> usize {
+        let (ids, slots) = (&self.ids, &self.slots);
+        if let Some(&i) = self.table.find(hash, |&i| id_at(ids, slots, i) == id) {
+            if let Some(known) = self.slots.get_mut(i) {
+                let later = facts.last_updated > known.facts.last_updated;
+                if later {
+                    known.facts = facts;
+                }
+                if add_items {
+                    known.items = known.items.saturating_add(items);
+                } else if later {
+                    known.items = items;
+                }
+            }
+            return i;
+        }
+        let i = self.slots.len();
+        self.slots.push(Slot {
+            id_start: self.ids.len(),
+            id_len: id.len(),
+            facts,
+            items,
+        });
+        self.ids.push_str(id);
+        let (ids, slots, hasher) = (&self.ids, &self.slots, &self.hasher);
+        self.table
+            .insert_unique(hash, i, |&i| hasher.hash_one(id_at(ids, slots, i)));
+        i
+    }
+
+    fn public(&self, s: &Slot) -> AmazonOrder {
+        let f = s.facts;
+        let mut order =
+            Order::new(slot_id(&self.ids, s), f.date, f.fulfillment).with_cancelled(f.cancelled);
+        order.marketplace = f.marketplace;
+        AmazonOrder {
+            order,
+            purchased_at: f.purchased_at,
+            last_updated: f.last_updated,
+            items: s.items,
+        }
+    }
+}
+
+/// The marketplace-local date of instants, with the zone's offset cached per
+/// UTC hour (an hour whose start and end share an offset has it throughout:
+/// zones change offset at most once an hour).
+#[derive(Default)]
+struct LocalDates {
+    cached: Option<(Marketplace, i64, FixedOffset)>,
+}
+
+impl LocalDates {
+    fn date(&mut self, m: Marketplace, t: DateTime<FixedOffset>) -> NaiveDate {
+        let hour = t.timestamp().div_euclid(3600);
+        if let Some((cm, ch, offset)) = self.cached {
+            if cm == m && ch == hour {
+                return t.with_timezone(&offset).date_naive();
+            }
+        }
+        let tz = m.tz();
+        let offset_at = |secs: i64| {
+            DateTime::from_timestamp(secs, 0)
+                .map(|u| tz.offset_from_utc_datetime(&u.naive_utc()).fix())
+        };
+        let (start, end) = (offset_at(hour * 3600), offset_at(hour * 3600 + 3599));
+        match (start, end) {
+            (Some(a), Some(b)) if a == b => {
+                self.cached = Some((m, hour, a));
+                t.with_timezone(&a).date_naive()
+            }
+            _ => t.with_timezone(&tz).date_naive(),
+        }
+    }
 }
 
 /// The columns read, by their names in the report.
@@ -157,8 +309,56 @@ fn is_cancelled(status: &str) -> bool {
     status.eq_ignore_ascii_case("cancelled") || status.eq_ignore_ascii_case("canceled")
 }
 
+/// `YYYY-MM-DDTHH:MM:SS` followed by `Z`, `+HH:MM` or `+HHMM`: what Amazon
+/// writes, read without chrono's general parser; `None` for anything else.
+fn parse_time_fast(s: &str) -> Option<DateTime<FixedOffset>> {
+    let b = s.as_bytes();
+    let digits = |from: usize, len: usize| -> Option<u32> {
+        b.get(from..from + len)?.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let punct = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if !punct.iter().all(|&(i, c)| b.get(i) == Some(&c)) {
+        return None;
+    }
+    let offset_secs = match (b.len(), b.get(19)) {
+        (20, Some(b'Z')) => 0,
+        (25 | 24, Some(&sign @ (b'+' | b'-'))) => {
+            let minutes_at = if b.len() == 25 {
+                (b.get(22) == Some(&b':')).then_some(23)?
+            } else {
+                22
+            };
+            let (oh, om) = (digits(20, 2)?, digits(minutes_at, 2)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let secs = i32::try_from(oh * 3600 + om * 60).ok()?;
+            if sign == b'-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return None,
+    };
+    let year = i32::try_from(digits(0, 4)?).ok()?;
+    let naive = NaiveDate::from_ymd_opt(year, digits(5, 2)?, digits(8, 2)?)?.and_hms_opt(
+        digits(11, 2)?,
+        digits(14, 2)?,
+        digits(17, 2)?,
+    )?;
+    FixedOffset::east_opt(offset_secs)?
+        .from_local_datetime(&naive)
+        .single()
+}
+
 /// RFC 3339 with an offset; leniently also `+0000` offsets.
 fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    if let Some(t) = parse_time_fast(s) {
+        return Some(t);
+    }
     DateTime::parse_from_rfc3339(s)
         .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
         .ok()
@@ -229,7 +429,7 @@ impl AmazonOrders {
     pub fn new(options: ReportOptions) -> AmazonOrders {
         AmazonOrders {
             options,
-            orders: HashMap::new(),
+            orders: Orders::default(),
         }
     }
 
@@ -276,10 +476,14 @@ impl AmazonOrders {
             non_amazon_rows: 0,
             charset,
         };
-        let mut local: HashMap<OrderId, AmazonOrder> = HashMap::new();
+        // Index room for rows of about 200 bytes, one item each (8 bytes per
+        // order); other files leave some room or grow the table.
+        let mut local = Orders::with_capacity(text.len() / 200);
+        let mut dates = LocalDates::default();
         // Item rows of one order follow each other with the same order-level
         // values: those repeat the previous row's result without parsing again.
         let mut previous: Option<[Option<&str>; 6]> = None;
+        let mut previous_slot = 0;
         let mut sales_cache: (&str, Option<Marketplace>) = ("", None);
         for (n, row) in rows {
             read.rows += 1;
@@ -306,10 +510,8 @@ impl AmazonOrders {
                 ));
             }
             if previous == Some(fields) {
-                if let Some(o) = local.get_mut(id) {
-                    o.items = o.items.saturating_add(1);
-                    continue;
-                }
+                local.add_item(previous_slot);
+                continue;
             }
             let bad = |slot: usize, value: &str, expected| {
                 err(
@@ -338,53 +540,31 @@ impl AmazonOrders {
             }
             let marketplace = sales_cache.1.or(self.options.marketplace);
             let date = match marketplace {
-                Some(m) => purchased_at.with_timezone(&m.tz()).date_naive(),
+                Some(m) => dates.date(m, purchased_at),
                 None => purchased_at.date_naive(),
             };
-            let mut order = Order::new(id, date, fulfillment).with_cancelled(cancelled);
-            order.marketplace = marketplace;
-            let version = AmazonOrder {
-                order,
+            let facts = Facts {
                 purchased_at,
                 last_updated,
-                items: 1,
+                date,
+                fulfillment,
+                marketplace,
+                cancelled,
             };
-            match local.get_mut(id) {
-                Some(known) => {
-                    let items = known.items.saturating_add(1);
-                    if version.last_updated > known.last_updated {
-                        *known = version;
-                    }
-                    known.items = items;
-                }
-                None => {
-                    local.insert(OrderId::from(id), version);
-                }
-            }
+            previous_slot = local.upsert(local.hash(id), id, facts, 1, true);
             previous = Some(fields);
         }
         read.orders = local.len() as u64;
-        if self.orders.is_empty() {
+        if self.orders.slots.is_empty() {
             self.orders = local;
         } else {
-            for (id, version) in local {
-                self.merge(id, version);
+            for slot in &local.slots {
+                let id = slot_id(&local.ids, slot);
+                let hash = self.orders.hash(id);
+                self.orders.upsert(hash, id, slot.facts, slot.items, false);
             }
         }
         Ok(read)
-    }
-
-    fn merge(&mut self, id: OrderId, version: AmazonOrder) {
-        match self.orders.entry(id) {
-            hashbrown::hash_map::Entry::Occupied(mut e) => {
-                if version.last_updated > e.get().last_updated {
-                    e.insert(version);
-                }
-            }
-            hashbrown::hash_map::Entry::Vacant(e) => {
-                e.insert(version);
-            }
-        }
     }
 
     /// The number of distinct orders.
@@ -394,21 +574,97 @@ impl AmazonOrders {
 
     /// Whether no order is known.
     pub fn is_empty(&self) -> bool {
-        self.orders.is_empty()
+        self.orders.slots.is_empty()
     }
 
     /// An order by id.
-    pub fn get(&self, id: &str) -> Option<&AmazonOrder> {
-        self.orders.get(id)
+    pub fn get(&self, id: &str) -> Option<AmazonOrder> {
+        self.orders.get(id).map(|s| self.orders.public(s))
     }
 
-    /// Every order, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = &AmazonOrder> {
-        self.orders.values()
+    /// Every order, in the order first read.
+    pub fn iter(&self) -> impl Iterator<Item = AmazonOrder> + '_ {
+        self.orders.slots.iter().map(|s| self.orders.public(s))
     }
 
-    /// Every order as the tracker takes it, in no particular order.
+    /// Every order as the tracker takes it, in the order first read.
     pub fn orders(&self) -> impl Iterator<Item = Order> + '_ {
-        self.orders.values().map(|o| o.order.clone())
+        self.iter().map(|o| o.order)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn chrono_parse(s: &str) -> Option<DateTime<FixedOffset>> {
+        DateTime::parse_from_rfc3339(s)
+            .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
+            .ok()
+    }
+
+    #[test]
+    fn fast_times_agree_with_chrono() {
+        for s in [
+            "2026-10-01T10:00:00+00:00",
+            "2026-10-01T10:00:00Z",
+            "2026-10-01T10:00:00-07:00",
+            "2026-10-01T10:00:00+0530",
+            "2026-02-29T10:00:00Z",
+            "2026-10-01T24:00:00Z",
+            "2026-10-01T10:00:00+24:00",
+            "2026-10-01T10:00:00.123Z",
+            "2026-10-01 10:00:00Z",
+            "2026-10-01T10:00:00+00-00",
+            "２０２６-10-01T10:00:00Z",
+        ] {
+            if let Some(fast) = parse_time_fast(s) {
+                assert_eq!(Some(fast), chrono_parse(s), "{s}");
+            }
+            assert_eq!(parse_time(s), chrono_parse(s), "{s}");
+        }
+        assert!(parse_time_fast("2026-10-01T10:00:00.123Z").is_none());
+    }
+
+    #[test]
+    fn cached_local_dates_agree_with_chrono_tz() {
+        // Around the US and EU DST changes of 2026, minute by minute.
+        for (m, start) in [
+            (Marketplace::Us, "2026-11-01T07:00:00Z"),
+            (Marketplace::Us, "2026-03-08T08:00:00Z"),
+            (Marketplace::De, "2026-10-25T00:00:00Z"),
+            (Marketplace::In, "2026-10-25T18:00:00Z"),
+        ] {
+            let mut dates = LocalDates::default();
+            let t0 = parse_time(start).unwrap();
+            for minute in 0..(6 * 60) {
+                let t = t0 + chrono::Duration::minutes(minute);
+                assert_eq!(
+                    dates.date(m, t),
+                    t.with_timezone(&m.tz()).date_naive(),
+                    "{m} {t}"
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn fast_parse_is_chrono_or_nothing(
+            y in 1990i32..2100, mo in 0u32..14, d in 0u32..33, h in 0u32..26, mi in 0u32..61,
+            sec in 0u32..62, off_h in 0u32..25, off_m in 0u32..61, form in 0usize..4,
+        ) {
+            let off = match form {
+                0 => "Z".to_owned(),
+                1 => format!("+{off_h:02}:{off_m:02}"),
+                2 => format!("-{off_h:02}{off_m:02}"),
+                _ => format!("-{off_h:02}:{off_m:02}"),
+            };
+            let s = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}{off}");
+            if let Some(fast) = parse_time_fast(&s) {
+                prop_assert_eq!(Some(fast), chrono_parse(&s));
+            }
+        }
     }
 }

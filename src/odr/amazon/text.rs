@@ -134,7 +134,14 @@ fn decode_plain<'a>(
 ) -> Result<(Cow<'a, str>, Charset), ReportError> {
     let (encoding, body) = match Encoding::for_bom(bytes) {
         Some((enc, len)) => (enc, bytes.get(len..).unwrap_or_default()),
-        None => (sniff(bytes, options), bytes),
+        None => {
+            if options.charset.is_none() {
+                if let Ok(s) = std::str::from_utf8(bytes) {
+                    return Ok((Cow::Borrowed(s), Charset::UTF_8));
+                }
+            }
+            (sniff(bytes, options), bytes)
+        }
     };
     let charset = Charset(encoding);
     let bad_line = |text: &str, at: usize| {
@@ -166,13 +173,10 @@ fn decode_plain<'a>(
     Ok((text, charset))
 }
 
-/// The charset to use without a byte-order mark.
+/// The charset to use without a byte-order mark, for bytes that are not UTF-8.
 fn sniff(bytes: &[u8], options: &ReportOptions) -> &'static Encoding {
     if let Some(c) = options.charset {
         return c.0;
-    }
-    if std::str::from_utf8(bytes).is_ok() {
-        return encoding_rs::UTF_8;
     }
     let japan = options.marketplace == Some(Marketplace::Jp)
         || memchr::memmem::find(bytes, b"Amazon.co.jp").is_some();
