@@ -12,6 +12,14 @@
 //!
 //! The architecture reads as the module tree: normalise → match → classify →
 //! policy and deadlines → queue; the ODR tracker stands apart.
+//!
+//! # Crate features
+//!
+//! - `toml` (default): load policies and lexicons from TOML text.
+//! - `json` (default): load policies and lexicons from JSON text.
+//! - `amazon-reports` (default): read Amazon's own reports into the ODR tracker
+//!   (`AmazonOrders`, `FeedbackReport`, `PerformanceReport` and its
+//!   `Reconciliation`), gzip and charsets included (`flate2`, `encoding_rs`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]

@@ -291,7 +291,7 @@ fn unusable_files_are_errors_naming_file_and_line() {
                 perf.to_string_lossy().into(),
             ],
             format!(
-                "{}: column `$.performanceMetrics[0].orderDefectRate.mfn.reportingDateRange`",
+                "{}: key `$.performanceMetrics[0].orderDefectRate.mfn.reportingDateRange`: missing",
                 perf.display()
             ),
         ),

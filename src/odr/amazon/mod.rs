@@ -132,8 +132,9 @@ pub enum ReportErrorKind {
         /// What the JSON parser said.
         reason: String,
     },
-    /// A required key is missing or has the wrong type.
-    #[error("missing or mistyped key `{key}`")]
+    /// A required key is missing or has the wrong type (the error's
+    /// [`column`](ReportError::column) is the same path).
+    #[error("missing, or not of the schema's type")]
     MissingKey {
         /// The key's path, e.g. `performanceMetrics[0].orderDefectRate.mfn.orderCount`.
         key: String,
@@ -171,6 +172,8 @@ struct Location {
     file: String,
     line: u64,
     column: Option<String>,
+    /// `column` or `key` (JSON).
+    noun: &'static str,
 }
 
 impl fmt::Display for Location {
@@ -180,7 +183,7 @@ impl fmt::Display for Location {
             write!(f, ":{}", self.line)?;
         }
         if let Some(c) = &self.column {
-            write!(f, ": column `{c}`")?;
+            write!(f, ": {} `{c}`", self.noun)?;
         }
         Ok(())
     }
@@ -193,9 +196,17 @@ impl ReportError {
                 file: file.to_owned(),
                 line,
                 column: column.map(str::to_owned),
+                noun: "column",
             },
             kind,
         }
+    }
+
+    /// An error about a JSON key (`$.a.b[0].c`).
+    pub(crate) fn at_key(file: &str, key: &str, kind: ReportErrorKind) -> Self {
+        let mut e = ReportError::new(file, 0, Some(key), kind);
+        e.location.noun = "key";
+        e
     }
 
     /// The file, as the caller named it.
@@ -208,7 +219,7 @@ impl ReportError {
         self.location.line
     }
 
-    /// The column (as named in the header) or JSON key, if about one.
+    /// The column (as named in the header) or JSON key path, if about one.
     pub fn column(&self) -> Option<&str> {
         self.location.column.as_deref()
     }

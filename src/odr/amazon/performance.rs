@@ -108,12 +108,7 @@ struct Json<'f> {
 
 impl Json<'_> {
     fn missing(&self, key: String) -> ReportError {
-        ReportError::new(
-            self.file,
-            0,
-            Some(&key),
-            ReportErrorKind::MissingKey { key: key.clone() },
-        )
+        ReportError::at_key(self.file, &key.clone(), ReportErrorKind::MissingKey { key })
     }
 
     fn get<'v>(&self, v: &'v Value, path: &str, key: &str) -> Result<&'v Value, ReportError> {
@@ -143,10 +138,9 @@ impl Json<'_> {
     fn date(&self, v: &Value, path: &str, key: &str) -> Result<NaiveDate, ReportError> {
         let s = self.get(v, path, key)?.as_str().unwrap_or("");
         parse_instant_date(s).ok_or_else(|| {
-            ReportError::new(
+            ReportError::at_key(
                 self.file,
-                0,
-                Some(&format!("{path}.{key}")),
+                &format!("{path}.{key}"),
                 ReportErrorKind::Value {
                     value: s.to_owned(),
                     expected: "a UTC time like 2020-11-18T23:59Z",
