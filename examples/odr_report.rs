@@ -4,10 +4,25 @@
 //! cargo run --release --example odr_report -- \
 //!     --orders examples/data/orders.csv --defects examples/data/defects.csv \
 //!     [--as-of YYYY-MM-DD] [--lag-days N] [--json] [--svg FILE]
+//!
+//! cargo run --release --example odr_report -- \
+//!     --orders examples/data/amazon/all_orders_us_2026-09.txt \
+//!     --orders examples/data/amazon/all_orders_us_2026-10.txt.gz \
+//!     --feedback examples/data/amazon/feedback_us.txt --marketplace US \
+//!     --defects examples/data/amazon/claims_us.csv \
+//!     --performance-report examples/data/amazon/performance_report_us.json \
+//!     --as-of 2026-11-18 --lag-days 14
 //! ```
 //!
 //! - ORDERS.csv: `order_id,order_date,fulfillment[,marketplace,cancelled]`
 //! - DEFECTS.csv: `defect_id,order_id,kind,date[,stars,claim_status,chargeback_kind,removed]`
+//! - `--orders` may repeat, and may also be Amazon's All Orders flat file (told
+//!   apart by its header; `.gz` accepted; overlapping downloads count an order
+//!   once); `--feedback` (repeatable) reads Amazon's seller feedback report, in
+//!   the date format of `--marketplace CODE` when the file does not tell;
+//!   `--encoding LABEL` overrides the charset (e.g. `Cp1252`, `Windows-31J`);
+//!   `--defects` is optional; `--performance-report` reconciles the tracker with
+//!   Amazon's own figure (`"reconciliation"` in `--json`).
 //!
 //! Without `--as-of`, the latest order date in the file. A defect id seen twice is
 //! an update (the later row wins: e.g. a claim reversed on appeal). Bad rows are
@@ -20,6 +35,9 @@
 #[path = "common/odr_csv.rs"]
 mod odr_csv;
 
+#[path = "common/amazon_input.rs"]
+mod amazon_input;
+
 use std::error::Error;
 use std::fs::File;
 use std::io::{self, BufReader, Write};
@@ -27,16 +45,23 @@ use std::process::ExitCode;
 
 use chrono::{Days, NaiveDate};
 use odr_guard::{
-    DefectKind, Fulfillment, OdrReport, OdrSettings, OdrStatus, OdrTracker, OdrWindow,
+    Charset, DefectKind, Fulfillment, Marketplace, OdrReport, OdrSettings, OdrStatus, OdrTracker,
+    OdrWindow, ReportOptions,
 };
 use serde_json::json;
 
 const USAGE: &str = "usage: odr_report --orders ORDERS.csv --defects DEFECTS.csv \
-[--as-of YYYY-MM-DD] [--lag-days N] [--json] [--svg FILE]";
+[--as-of YYYY-MM-DD] [--lag-days N] [--json] [--svg FILE]
+  --orders FILE (repeatable; our CSV or Amazon's All Orders report, .gz accepted) \
+[--feedback FILE]... [--marketplace CODE] [--encoding LABEL] [--defects FILE] \
+[--performance-report FILE]";
 
 struct Args {
-    orders: String,
-    defects: String,
+    orders: Vec<String>,
+    defects: Option<String>,
+    feedback: Vec<String>,
+    options: ReportOptions,
+    performance: Option<String>,
     as_of: Option<NaiveDate>,
     lag_days: u32,
     json: bool,
@@ -46,7 +71,8 @@ struct Args {
 /// The arguments, or `None` for `--help`.
 fn parse_args() -> Result<Option<Args>, String> {
     let (mut orders, mut defects, mut as_of, mut lag_days, mut json, mut svg) =
-        (None, None, None, 0, false, None);
+        (Vec::new(), None, None, 0, false, None);
+    let (mut feedback, mut options, mut performance) = (Vec::new(), ReportOptions::new(), None);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || {
@@ -54,7 +80,21 @@ fn parse_args() -> Result<Option<Args>, String> {
                 .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
         };
         match flag.as_str() {
-            "--orders" => orders = Some(value()?),
+            "--orders" => orders.push(value()?),
+            "--feedback" => feedback.push(value()?),
+            "--performance-report" => performance = Some(value()?),
+            "--marketplace" => {
+                let v = value()?;
+                let m: Marketplace = v
+                    .parse()
+                    .map_err(|_| format!("unknown --marketplace `{v}`"))?;
+                options = options.marketplace(m);
+            }
+            "--encoding" => {
+                let v = value()?;
+                let c = Charset::for_label(&v).ok_or(format!("unknown --encoding `{v}`"))?;
+                options = options.charset(c);
+            }
             "--defects" => defects = Some(value()?),
             "--as-of" => {
                 let v = value()?;
@@ -73,9 +113,15 @@ fn parse_args() -> Result<Option<Args>, String> {
             _ => return Err(format!("unknown argument `{flag}`\n{USAGE}")),
         }
     }
+    if orders.is_empty() {
+        return Err(format!("--orders is required\n{USAGE}"));
+    }
     Ok(Some(Args {
-        orders: orders.ok_or(format!("--orders is required\n{USAGE}"))?,
-        defects: defects.ok_or(format!("--defects is required\n{USAGE}"))?,
+        orders,
+        defects,
+        feedback,
+        options,
+        performance,
         as_of,
         lag_days,
         json,
@@ -135,29 +181,13 @@ fn run(args: &Args) -> Result<bool, Box<dyn Error>> {
             .map(BufReader::new)
             .map_err(|e| format!("{path}: {e}"))
     };
-    // An order has one fulfilment channel: a repeated order_id that names another
-    // is reported and skipped, never silently moved between the channels' rates.
-    let mut bad = odr_csv::read_orders_with(&args.orders, open(&args.orders)?, |o| {
-        if let Some(first) = tracker.order(o.id.as_str()) {
-            if first.fulfillment != o.fulfillment {
-                return Err(format!(
-                    "order_id `{}` is {} here but {} on an earlier row (row skipped)",
-                    o.id.as_str(),
-                    o.fulfillment.as_str(),
-                    first.fulfillment.as_str()
-                ));
-            }
-        }
-        tracker.insert_order(o);
-        Ok(())
-    })?;
-    bad.extend(odr_csv::read_defects(
-        &args.defects,
-        open(&args.defects)?,
-        |d| {
+    let mut bad = amazon_input::load_orders(&args.orders, &args.options, &mut tracker)?;
+    amazon_input::load_feedback(&args.feedback, &args.options, &mut tracker)?;
+    if let Some(defects) = &args.defects {
+        bad.extend(odr_csv::read_defects(defects, open(defects)?, |d| {
             tracker.insert_defect(d);
-        },
-    )?);
+        })?);
+    }
     for e in &bad {
         eprintln!("{e}");
     }
@@ -169,15 +199,29 @@ fn run(args: &Args) -> Result<bool, Box<dyn Error>> {
         Some(d) => d,
         None => tracker
             .latest_order_date()
-            .ok_or_else(|| format!("{}: no orders, and no --as-of", args.orders))?,
+            .ok_or_else(|| format!("{}: no orders, and no --as-of", args.orders.join(", ")))?,
     };
     let report = tracker.report(as_of)?;
+    let reconciliation = match &args.performance {
+        Some(path) => Some(amazon_input::reconcile(path, &args.options, &tracker)?),
+        None => None,
+    };
 
     if args.json {
-        let json = serde_json::to_string_pretty(&to_json(&report))?;
+        let mut value = to_json(&report);
+        if let (Some(r), Some(map)) = (&reconciliation, value.as_object_mut()) {
+            map.insert("reconciliation".to_owned(), serde_json::to_value(r)?);
+        }
+        let json = serde_json::to_string_pretty(&value)?;
         emit(|out| writeln!(out, "{json}"))?;
     } else {
-        emit(|out| print_text(out, &tracker, &report))?;
+        emit(|out| {
+            print_text(out, &tracker, &report)?;
+            match &reconciliation {
+                Some(r) => amazon_input::print_reconciliation(out, r),
+                None => Ok(()),
+            }
+        })?;
     }
     if let Some(path) = &args.svg {
         draw_svg(&tracker, as_of, path).map_err(|e| format!("--svg {path}: {e}"))?;
@@ -189,7 +233,7 @@ fn run(args: &Args) -> Result<bool, Box<dyn Error>> {
     if args.json && orphans > 0 {
         eprintln!(
             "odr_report: {orphans} defect(s) on orders not in {}",
-            args.orders
+            args.orders.join(", ")
         );
     }
     Ok(!bad.is_empty())

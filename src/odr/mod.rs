@@ -8,12 +8,20 @@
 //! The rules and their sources are in one place each: which defects count in
 //! [`CountingRules`], window length, lag and thresholds in [`OdrSettings`].
 
+#[cfg(feature = "amazon-reports")]
+mod amazon;
 mod model;
 mod report;
 mod settings;
 mod tally;
 mod tracker;
 
+#[cfg(feature = "amazon-reports")]
+pub use self::amazon::{
+    decode_report, AmazonOdr, AmazonOrder, AmazonOrders, ChannelReconciliation, Charset, Compared,
+    FeedbackDateFormat, FeedbackEntry, FeedbackReport, MarketplaceOdr, OrdersRead,
+    PerformanceReport, Reconciliation, ReportError, ReportErrorKind, ReportOptions,
+};
 pub use self::model::{
     ChargebackKind, ClaimStatus, Defect, DefectDetail, DefectId, DefectKind, Fulfillment, Order,
     OrderId, Stars,
