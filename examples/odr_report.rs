@@ -23,6 +23,10 @@
 //!   `--encoding LABEL` overrides the charset (e.g. `Cp1252`, `Windows-31J`);
 //!   `--defects` is optional; `--performance-report` reconciles the tracker with
 //!   Amazon's own figure (`"reconciliation"` in `--json`).
+//! - `--count-cancelled-order-claims` counts A-to-z claims on orders cancelled by
+//!   the seller or Amazon (claim status `cancelled_order`) as defects: left out by
+//!   default, counted by Amazon staff on the Seller Central forums (see
+//!   `CountingRules`).
 //!
 //! Without `--as-of`, the latest order date in the file. A defect id seen twice is
 //! an update (the later row wins: e.g. a claim reversed on appeal). Bad rows are
@@ -45,16 +49,15 @@ use std::process::ExitCode;
 
 use chrono::{Days, NaiveDate};
 use odr_guard::{
-    Charset, DefectKind, Fulfillment, Marketplace, OdrReport, OdrSettings, OdrStatus, OdrTracker,
-    OdrWindow, ReportOptions,
+    Charset, ClaimStatus, CountingRules, DefectKind, Fulfillment, Marketplace, OdrReport,
+    OdrSettings, OdrStatus, OdrTracker, OdrWindow, ReportOptions,
 };
 use serde_json::json;
 
-const USAGE: &str = "usage: odr_report --orders ORDERS.csv --defects DEFECTS.csv \
-[--as-of YYYY-MM-DD] [--lag-days N] [--json] [--svg FILE]
-  --orders FILE (repeatable; our CSV or Amazon's All Orders report, .gz accepted) \
-[--feedback FILE]... [--marketplace CODE] [--encoding LABEL] [--defects FILE] \
-[--performance-report FILE]";
+const USAGE: &str = "usage: odr_report --orders FILE [--orders FILE]... [--defects FILE] \
+[--feedback FILE]... [--marketplace CODE] [--encoding LABEL] [--performance-report FILE] \
+[--as-of YYYY-MM-DD] [--lag-days N] [--count-cancelled-order-claims] [--json] [--svg FILE]
+  --orders: our orders CSV or Amazon's All Orders report (.gz accepted), repeatable";
 
 struct Args {
     orders: Vec<String>,
@@ -64,6 +67,7 @@ struct Args {
     performance: Option<String>,
     as_of: Option<NaiveDate>,
     lag_days: u32,
+    cancelled_order_claims: bool,
     json: bool,
     svg: Option<String>,
 }
@@ -73,6 +77,7 @@ fn parse_args() -> Result<Option<Args>, String> {
     let (mut orders, mut defects, mut as_of, mut lag_days, mut json, mut svg) =
         (Vec::new(), None, None, 0, false, None);
     let (mut feedback, mut options, mut performance) = (Vec::new(), ReportOptions::new(), None);
+    let mut cancelled_order_claims = false;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || {
@@ -108,6 +113,7 @@ fn parse_args() -> Result<Option<Args>, String> {
                 lag_days = v.parse().map_err(|_| format!("bad --lag-days `{v}`"))?;
             }
             "--json" => json = true,
+            "--count-cancelled-order-claims" => cancelled_order_claims = true,
             "--svg" => svg = Some(value()?),
             "-h" | "--help" => return Ok(None),
             _ => return Err(format!("unknown argument `{flag}`\n{USAGE}")),
@@ -124,6 +130,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         performance,
         as_of,
         lag_days,
+        cancelled_order_claims,
         json,
         svg,
     }))
@@ -173,7 +180,12 @@ fn emit(
 
 /// Returns whether any row was bad.
 fn run(args: &Args) -> Result<bool, Box<dyn Error>> {
-    let settings = OdrSettings::builder().lag_days(args.lag_days).build()?;
+    let rules = CountingRules::default()
+        .with_claim_status(ClaimStatus::CancelledOrder, args.cancelled_order_claims);
+    let settings = OdrSettings::builder()
+        .lag_days(args.lag_days)
+        .rules(rules)
+        .build()?;
     let mut tracker = OdrTracker::new(settings);
 
     let open = |path: &str| {

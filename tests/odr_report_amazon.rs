@@ -345,3 +345,46 @@ fn an_order_in_two_channels_across_files_is_reported() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--count-cancelled-order-claims` counts A-to-z claims on cancelled orders: the
+/// bundled sample has one (order 182-0012981-5528098, ordered 2026-05-31) in the
+/// window ending 2026-07-10.
+#[test]
+fn claims_on_cancelled_orders_count_only_when_asked() {
+    let sample = |file: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/data")
+            .join(file)
+            .to_string_lossy()
+            .into_owned()
+    };
+    let (orders, defects) = (sample("orders.csv"), sample("defects.csv"));
+    let claims = |extra: &[&str]| {
+        let mut args = vec![
+            "--orders",
+            &orders,
+            "--defects",
+            &defects,
+            "--json",
+            "--as-of",
+            "2026-07-10",
+        ];
+        args.extend_from_slice(extra);
+        let v: Value = serde_json::from_str(&stdout(&run(&args))).expect("JSON");
+        let m = &v["channels"]["merchant"];
+        (
+            m["by_kind"]["a_to_z_claim"].clone(),
+            m["defective_orders"].clone(),
+        )
+    };
+    let (default_claims, default_defective) = claims(&[]);
+    let (counted_claims, counted_defective) = claims(&["--count-cancelled-order-claims"]);
+    assert_eq!(
+        counted_claims,
+        json!(default_claims.as_u64().unwrap_or(0) + 1)
+    );
+    assert_eq!(
+        counted_defective,
+        json!(default_defective.as_u64().unwrap_or(0) + 1)
+    );
+}
