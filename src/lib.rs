@@ -12,6 +12,14 @@
 //!
 //! The architecture reads as the module tree: normalise → match → classify →
 //! policy and deadlines → queue; the ODR tracker stands apart.
+//!
+//! # Crate features
+//!
+//! - `toml` (default): load policies and lexicons from TOML text.
+//! - `json` (default): load policies and lexicons from JSON text.
+//! - `mail`: read buyer-message e-mail (Amazon's relay, its claim, chargeback and
+//!   return notices; MIME and legacy charsets) into tickets: `MailReader`,
+//!   `MailThreads`, `split_mbox`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -27,6 +35,8 @@ mod compact;
 mod duration;
 mod engine;
 mod lexicon;
+#[cfg(feature = "mail")]
+mod mail;
 mod matcher;
 mod metrics;
 mod normalize;
@@ -46,6 +56,10 @@ pub use crate::calendar::{
 pub use crate::classify::{Classifier, ClassifierBuilder};
 pub use crate::engine::{Engine, Evaluation};
 pub use crate::lexicon::{CoOccurrence, ContextFilter, Lexicon, LexiconError};
+#[cfg(feature = "mail")]
+pub use crate::mail::{
+    split_mbox, Mail, MailError, MailKind, MailReader, MailThreads, MboxEntry, MboxIter,
+};
 pub use crate::matcher::{BuildError, Scratch, TermId, TextMatch};
 pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPONSE_WINDOWS};
 pub use crate::normalize::{normalize, Normalized};
