@@ -64,7 +64,7 @@ const MAILBOX: &[Case] = &[
     Case {
         name: "03_en_outlook_reply",
         kind: MailKind::BuyerMessage,
-        at: "2026-11-03T13:40:00Z",
+        at: "2026-11-03T10:40:00Z",
         // No space before `(` in this subject.
         order: Some("113-7720134-2281904"),
         marketplace: Some(Marketplace::Us),
@@ -404,8 +404,8 @@ fn threads_by_order_then_by_references() {
         [
             MessageKind::BuyerMessage,
             MessageKind::AgentReply,
+            MessageKind::BuyerMessage,
             MessageKind::ClaimFiled,
-            MessageKind::BuyerMessage
         ]
     );
     assert_eq!(us.channel, Channel::amazon(Marketplace::Us));
@@ -500,7 +500,7 @@ fn mail_tickets_classify_the_buyers_words_only() {
     // The Outlook reply quotes "A-to-z claim" from the seller: only the quoted
     // history says it, so the buyer's words alone set the categories.
     let us = find(&tickets, "113-7720134-2281904");
-    let only_last = Ticket::new("x", us.channel.clone()).with_message(us.messages[3].clone());
+    let only_last = Ticket::new("x", us.channel.clone()).with_message(us.messages[2].clone());
     let last = engine.evaluate(&only_last, now).unwrap().assessment;
     assert!(
         !last.categories.contains(RiskCategory::AToZClaim),
