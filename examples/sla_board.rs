@@ -9,6 +9,9 @@
 //! the order's state and the countdown to the buyer's A-to-z claim window (`OPEN`
 //! once the buyer can file). Colour is off with `--no-color`, when `NO_COLOR` is
 //! set, or when standard output is not a terminal.
+//!
+//! With feature `mail`, `--mail PATH` and `--seller-address ADDR` read tickets from
+//! e-mail as in the `triage` example.
 
 mod common;
 
@@ -18,7 +21,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, TimeDelta, Utc};
 use odr_guard::{Band, Engine, Fulfillment, NoWindow, SlaReport, Ticket, TriageQueue};
 
-const USAGE: &str = "usage: sla_board [--policy FILE] [--now RFC3339] [--no-color] < tickets.jsonl";
+const USAGE: &str = "usage: sla_board [--policy FILE] [--now RFC3339] [--no-color] < tickets.jsonl
+       sla_board [--policy FILE] [--now RFC3339] [--no-color] --mail PATH... [--seller-address ADDR]...";
 
 /// `1h05m`, `3d02h`, `45s`; overdue values get a `-`.
 fn countdown(d: TimeDelta) -> String {
@@ -65,6 +69,17 @@ fn main() -> ExitCode {
         Ok(o) => o,
         Err(code) => return code,
     };
+    // `--mail PATH` (feature `mail`): e-mail threaded into tickets, besides stdin.
+    #[cfg(feature = "mail")]
+    let mut opts = opts;
+    #[cfg(feature = "mail")]
+    let mail = match common::mail::MailArgs::take(&mut opts.flags) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
     let mut color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for flag in &opts.flags {
         match flag.as_str() {
@@ -76,7 +91,20 @@ fn main() -> ExitCode {
         }
     }
     let engine = Engine::new(opts.policy);
+    #[cfg(not(feature = "mail"))]
     let (tickets, mut bad) = common::read_tickets(std::io::stdin().lock());
+    #[cfg(feature = "mail")]
+    let (tickets, mut bad) = if mail.reads_stdin() {
+        common::read_tickets(std::io::stdin().lock())
+    } else {
+        (Vec::new(), 0)
+    };
+    #[cfg(feature = "mail")]
+    let tickets = {
+        let mut tickets = tickets;
+        bad += mail.chain_into(&mut tickets);
+        tickets
+    };
     let mut queue = TriageQueue::new();
     let mut rows = std::collections::HashMap::new();
     for (line, ticket) in tickets {

@@ -2,6 +2,9 @@
 //! (a contract: see README.md) and command-line helpers.
 #![allow(dead_code)] // each example uses a part
 
+#[cfg(feature = "mail")]
+pub mod mail;
+
 use std::io::BufRead;
 
 use chrono::{DateTime, Utc};
