@@ -148,9 +148,12 @@ fn unquote(message: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    /// An mbox file and its messages: (line of the separator, bytes).
+    type Case = (&'static [u8], &'static [(usize, &'static [u8])]);
+
     #[test]
     fn splits_and_numbers_lines() {
-        let table: [(&[u8], &[(usize, &[u8])]); 6] = [
+        let table: [Case; 6] = [
             (b"", &[]),
             (b"no separator\n", &[]),
             (b"From a\nA\n", &[(1, b"A\n")]),
