@@ -141,6 +141,11 @@ impl Mail {
     /// mail, an event for claim and chargeback notices, none for return requests
     /// (an order fact) and other notices.
     pub fn to_message(&self) -> Option<Message> {
+        self.clone().into_message()
+    }
+
+    /// [`Mail::to_message`], moving the text instead of copying it.
+    pub fn into_message(self) -> Option<Message> {
         let kind = match self.kind {
             MailKind::BuyerMessage => MessageKind::BuyerMessage,
             MailKind::AgentReply => MessageKind::AgentReply,
@@ -153,8 +158,8 @@ impl Mail {
             }
             MailKind::ReturnRequest | MailKind::OtherNotice => return None,
         };
-        let mut m = Message::new(kind, self.at, self.body.clone());
-        m.subject.clone_from(&self.subject);
+        let mut m = Message::new(kind, self.at, self.body);
+        m.subject = self.subject;
         Some(m)
     }
 }
@@ -228,18 +233,45 @@ impl MailReader {
         if !has_header_end(raw) {
             return Err(MailError::NoBody { message_id });
         }
-        let at = match (msg.date(), msg.header_raw("Date")) {
-            (Some(d), _) if d.is_valid() => DateTime::from_timestamp(d.to_timestamp(), 0),
+        // One pass over the header fields for the raw values read here.
+        let mut fields = Fields::default();
+        for h in msg.headers() {
+            let value = || {
+                raw.get(h.offset_start as usize..h.offset_end as usize)
+                    .map(|v| String::from_utf8_lossy(v).trim().to_ascii_lowercase())
+            };
+            match &h.name {
+                mail_parser::HeaderName::Date => fields.has_date = true,
+                mail_parser::HeaderName::Other(name) => {
+                    if name.eq_ignore_ascii_case("auto-submitted") {
+                        fields.auto_submitted = value();
+                    } else if name.eq_ignore_ascii_case("x-autoreply") {
+                        fields.x_autoreply = value();
+                    } else if name.eq_ignore_ascii_case("x-autorespond") {
+                        fields.x_autorespond = true;
+                    } else if name.eq_ignore_ascii_case("precedence") {
+                        fields.precedence = value();
+                    }
+                }
+                _ => {}
+            }
+        }
+        let at = match msg.date() {
+            Some(d) if d.is_valid() => DateTime::from_timestamp(d.to_timestamp(), 0),
             _ => None,
         };
-        let at = match (at, msg.header_raw("Date")) {
+        let at = match (at, fields.has_date) {
             (Some(at), _) => at,
-            (None, None) => return Err(MailError::MissingDate { message_id }),
-            (None, Some(v)) => {
-                return Err(MailError::BadDate {
-                    message_id,
-                    value: v.trim().to_owned(),
-                })
+            (None, false) => return Err(MailError::MissingDate { message_id }),
+            (None, true) => {
+                let value = msg
+                    .headers()
+                    .iter()
+                    .find(|h| h.name == mail_parser::HeaderName::Date)
+                    .and_then(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
+                    .map(|v| String::from_utf8_lossy(v).trim().to_owned())
+                    .unwrap_or_default();
+                return Err(MailError::BadDate { message_id, value });
             }
         };
 
@@ -267,7 +299,7 @@ impl MailReader {
                 if !body.is_empty() {
                     body.push('\n');
                 }
-                body.push_str(&text.replace("\r\n", "\n"));
+                push_lf(&mut body, &text);
             }
         }
 
@@ -277,7 +309,7 @@ impl MailReader {
             .and_then(|a| a.address())
             .map(|a| a.trim().to_lowercase());
         let subject = msg.subject().map(|s| s.trim().to_owned());
-        let auto = is_automatic(&msg);
+        let auto = fields.is_automatic();
         let sender = from.as_deref().map_or(Sender::Other, relay::sender);
         let (kind, marketplace, via_amazon) = match sender {
             _ if auto => (
@@ -356,7 +388,11 @@ fn starts_with_field(raw: &[u8]) -> bool {
 
 /// Whether the header ends (a blank line) before the bytes do.
 fn has_header_end(raw: &[u8]) -> bool {
-    memchr::memmem::find(raw, b"\n\n").is_some() || memchr::memmem::find(raw, b"\n\r\n").is_some()
+    memchr::memchr_iter(b'\n', raw).any(|i| match raw.get(i + 1) {
+        Some(b'\n') => true,
+        Some(b'\r') => raw.get(i + 2) == Some(&b'\n'),
+        _ => false,
+    })
 }
 
 /// Charsets decoded without a table (UTF-8 and its ASCII subset).
@@ -375,20 +411,49 @@ fn known_charset(charset: &str) -> bool {
         || mail_parser::decoders::charsets::map::charset_decoder(c.as_bytes()).is_some()
 }
 
-/// RFC 3834 `Auto-Submitted` (anything but `no`), `X-Autoreply`, `X-Autorespond`,
-/// `Precedence: auto_reply`.
-fn is_automatic(msg: &mail_parser::Message<'_>) -> bool {
-    let value = |name: &str| msg.header_raw(name).map(|v| v.trim().to_ascii_lowercase());
-    let first_token = |v: &str| {
-        v.split(|c: char| c == ';' || c == '(' || c.is_whitespace())
-            .next()
-            .unwrap_or("")
-            .to_owned()
-    };
-    value("Auto-Submitted").is_some_and(|v| !v.is_empty() && first_token(&v) != "no")
-        || value("X-Autoreply").is_some_and(|v| !v.is_empty() && v != "no")
-        || value("X-Autorespond").is_some()
-        || value("Precedence").is_some_and(|v| v == "auto_reply")
+/// The raw header values read here, lower case.
+#[derive(Default)]
+struct Fields {
+    has_date: bool,
+    auto_submitted: Option<String>,
+    x_autoreply: Option<String>,
+    x_autorespond: bool,
+    precedence: Option<String>,
+}
+
+impl Fields {
+    /// RFC 3834 `Auto-Submitted` (anything but `no`), `X-Autoreply` (but `no`),
+    /// `X-Autorespond`, `Precedence: auto_reply`.
+    fn is_automatic(&self) -> bool {
+        let first_token = |v: &str| {
+            v.split(|c: char| c == ';' || c == '(' || c.is_whitespace())
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        };
+        self.auto_submitted
+            .as_deref()
+            .is_some_and(|v| !v.is_empty() && first_token(v) != "no")
+            || self
+                .x_autoreply
+                .as_deref()
+                .is_some_and(|v| !v.is_empty() && v != "no")
+            || self.x_autorespond
+            || self.precedence.as_deref() == Some("auto_reply")
+    }
+}
+
+/// Appends `text` with CRLF line ends turned into LF.
+fn push_lf(out: &mut String, text: &str) {
+    let b = text.as_bytes();
+    let mut from = 0;
+    for cr in memchr::memchr_iter(b'\r', b) {
+        if b.get(cr + 1) == Some(&b'\n') {
+            out.push_str(text.get(from..cr).unwrap_or(""));
+            from = cr + 1;
+        }
+    }
+    out.push_str(text.get(from..).unwrap_or(""));
 }
 
 fn ids(v: &HeaderValue<'_>) -> Vec<String> {

@@ -132,12 +132,14 @@ pub(crate) fn order_id(text: &str) -> Option<&str> {
         b.get(from..from + n)
             .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
     };
-    let mut i = 0;
-    while i + 19 <= b.len() {
+    // Candidates start 3 bytes before a `-`.
+    for dash in memchr::memchr_iter(b'-', b) {
+        let Some(i) = dash.checked_sub(3) else {
+            continue;
+        };
         let starts = i == 0 || b.get(i - 1).is_some_and(|c| !c.is_ascii_digit());
         if starts
             && digits(i, 3)
-            && b.get(i + 3) == Some(&b'-')
             && digits(i + 4, 7)
             && b.get(i + 11) == Some(&b'-')
             && digits(i + 12, 7)
@@ -145,21 +147,38 @@ pub(crate) fn order_id(text: &str) -> Option<&str> {
         {
             return text.get(i..i + 19);
         }
-        i += 1;
     }
     None
 }
 
-/// The next `word` (lower case ASCII) in `lower` from `from` on, framed as Amazon
-/// frames its markers: dashes (or `=`) on both sides, or alone on its line. Returns the
-/// byte range of the whole marker, frame included. `lower` is the body with ASCII
-/// lower-cased, so its offsets are the body's.
-fn marker(lower: &str, word: &str, from: usize) -> Option<(usize, usize)> {
-    let frame = |c: u8| matches!(c, b'-' | b'=');
-    let b = lower.as_bytes();
+/// The next `word` (lower-case ASCII; matched ignoring ASCII case) in `b` at or
+/// after `from`.
+fn find_ci(b: &[u8], word: &[u8], from: usize) -> Option<usize> {
+    let first = *word.first()?;
     let mut at = from;
-    while let Some(i) = lower.get(at..).and_then(|s| s.find(word)) {
+    while let Some(i) = b
+        .get(at..)
+        .and_then(|s| memchr::memchr2(first, first.to_ascii_uppercase(), s))
+    {
         let start = at + i;
+        if b.get(start..start + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        {
+            return Some(start);
+        }
+        at = start + 1;
+    }
+    None
+}
+
+/// The next `word` (lower-case ASCII) in `text` from `from` on, ignoring ASCII case,
+/// framed as Amazon frames its markers: dashes (or `=`) on both sides, or alone on
+/// its line. Returns the byte range of the whole marker, frame included.
+fn marker(text: &str, word: &str, from: usize) -> Option<(usize, usize)> {
+    let frame = |c: u8| matches!(c, b'-' | b'=');
+    let b = text.as_bytes();
+    let mut at = from;
+    while let Some(start) = find_ci(b, word.as_bytes(), at) {
         let end = start + word.len();
         // Skip blanks outwards, then look at what frames the word.
         let mut l = start;
@@ -232,24 +251,28 @@ const RELAY_FOOTERS: [&str; 16] = [
 /// `End message` when the body has them, else without Amazon's header lines on top
 /// and its footer below.
 pub(crate) fn buyer_words(body: &str) -> &str {
-    let lower = body.to_ascii_lowercase();
-    if let Some((_, b)) = marker(&lower, "begin message", 0) {
-        let e = marker(&lower, "end message", b).map_or(body.len(), |(e, _)| e);
+    if let Some((_, b)) = marker(body, "begin message", 0) {
+        let e = marker(body, "end message", b).map_or(body.len(), |(e, _)| e);
         return body.get(b..e).map_or("", str::trim);
     }
     let mut start = 0;
     let mut in_header = true;
     let mut offset = 0;
+    let starts = |line: &str, p: &str| {
+        line.as_bytes()
+            .get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+    };
     for line in body.split_inclusive('\n') {
-        let lower = line.trim().to_lowercase();
+        let trimmed = line.trim();
         if in_header {
-            if lower.is_empty() || RELAY_HEADERS.iter().any(|p| lower.starts_with(p)) {
+            if trimmed.is_empty() || RELAY_HEADERS.iter().any(|p| starts(trimmed, p)) {
                 start = offset + line.len();
             } else {
                 in_header = false;
             }
         }
-        if !in_header && RELAY_FOOTERS.iter().any(|p| lower.starts_with(p)) {
+        if !in_header && RELAY_FOOTERS.iter().any(|p| starts(trimmed, p)) {
             return body.get(start..offset).map_or("", str::trim);
         }
         offset += line.len();

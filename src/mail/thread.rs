@@ -61,57 +61,78 @@ impl MailThreads {
 
     /// The tickets, in the order their first mail (by time) appears.
     pub fn tickets(&self) -> Vec<Ticket> {
-        let mut order: Vec<&Mail> = self.mails.iter().collect();
-        // Stable: ties keep the order pushed.
-        order.sort_by_key(|m| m.at);
-
-        let mut keys: HashMap<&str, usize> = HashMap::new();
-        let mut threads: Vec<Thread> = Vec::new();
-        let mut by_key: HashMap<String, usize> = HashMap::new();
-        for mail in order {
-            if mail.kind == MailKind::OtherNotice {
-                continue;
-            }
-            let found = match &mail.order_id {
-                Some(order) => by_key.get(order.as_str()).copied(),
-                None => mail
-                    .in_reply_to
-                    .iter()
-                    .chain(mail.references.iter().rev())
-                    .chain(mail.message_id.iter())
-                    .find_map(|id| keys.get(id.as_str()).copied()),
-            };
-            let t = match found {
-                Some(t) => t,
-                None => {
-                    let (key, by_order) = match &mail.order_id {
-                        Some(o) => (o.clone(), true),
-                        None => (thread_root(mail), false),
-                    };
-                    // A thread root seen again (a reply whose original came later).
-                    if let Some(&t) = by_key.get(&key) {
-                        t
-                    } else {
-                        by_key.insert(key.clone(), threads.len());
-                        threads.push(Thread::new(key, by_order));
-                        threads.len() - 1
-                    }
-                }
-            };
-            for id in mail
-                .message_id
-                .iter()
-                .chain(&mail.in_reply_to)
-                .chain(&mail.references)
-            {
-                keys.entry(id.as_str()).or_insert(t);
-            }
-            if let Some(thread) = threads.get_mut(t) {
-                thread.add(mail);
-            }
-        }
-        threads.into_iter().map(Thread::into_ticket).collect()
+        build(self.mails.clone())
     }
+
+    /// [`MailThreads::tickets`], moving the mails' texts instead of copying them.
+    pub fn into_tickets(self) -> Vec<Ticket> {
+        build(self.mails)
+    }
+}
+
+fn build(mut mails: Vec<Mail>) -> Vec<Ticket> {
+    // Stable: ties keep the order pushed.
+    mails.sort_by_key(|m| m.at);
+
+    // First pass: which thread each mail joins.
+    let mut keys: HashMap<&str, usize> = HashMap::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut heads: Vec<(String, bool)> = Vec::new();
+    let mut joins: Vec<Option<usize>> = Vec::with_capacity(mails.len());
+    for mail in &mails {
+        if mail.kind == MailKind::OtherNotice {
+            joins.push(None);
+            continue;
+        }
+        let found = match &mail.order_id {
+            Some(order) => by_key.get(order.as_str()).copied(),
+            None => mail
+                .in_reply_to
+                .iter()
+                .chain(mail.references.iter().rev())
+                .chain(mail.message_id.iter())
+                .find_map(|id| keys.get(id.as_str()).copied()),
+        };
+        let t = match found {
+            Some(t) => t,
+            None => {
+                let (key, by_order) = match &mail.order_id {
+                    Some(o) => (o.clone(), true),
+                    None => (thread_root(mail), false),
+                };
+                // A thread root seen again (a reply whose original came later).
+                if let Some(&t) = by_key.get(&key) {
+                    t
+                } else {
+                    by_key.insert(key.clone(), heads.len());
+                    heads.push((key, by_order));
+                    heads.len() - 1
+                }
+            }
+        };
+        for id in mail
+            .message_id
+            .iter()
+            .chain(&mail.in_reply_to)
+            .chain(&mail.references)
+        {
+            keys.entry(id.as_str()).or_insert(t);
+        }
+        joins.push(Some(t));
+    }
+    drop(keys);
+
+    // Second pass: move each mail into its thread.
+    let mut threads: Vec<Thread> = heads
+        .into_iter()
+        .map(|(key, by_order)| Thread::new(key, by_order))
+        .collect();
+    for (mail, t) in mails.into_iter().zip(joins) {
+        if let Some(thread) = t.and_then(|t| threads.get_mut(t)) {
+            thread.add(mail);
+        }
+    }
+    threads.into_iter().map(Thread::into_ticket).collect()
 }
 
 impl FromIterator<Mail> for MailThreads {
@@ -160,7 +181,7 @@ impl Thread {
         }
     }
 
-    fn add(&mut self, mail: &Mail) {
+    fn add(&mut self, mail: Mail) {
         self.amazon |= mail.via_amazon;
         if self.marketplace.is_none() {
             self.marketplace = mail.marketplace;
@@ -169,7 +190,7 @@ impl Thread {
             self.return_requested_at =
                 Some(self.return_requested_at.map_or(mail.at, |t| t.min(mail.at)));
         }
-        if let Some(m) = mail.to_message() {
+        if let Some(m) = mail.into_message() {
             self.messages.push(m);
         }
     }
