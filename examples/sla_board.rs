@@ -14,6 +14,9 @@
 //! repeated id, are reported on stderr with their line number. Exit code 1 if any
 //! line was bad, the input could not be read or the board could not be written (a
 //! closed pipe, as with `| head`, is a normal end); 2 for bad arguments.
+//!
+//! With feature `mail`, `--mail PATH` and `--seller-address ADDR` read tickets from
+//! e-mail as in the `triage` example.
 
 mod common;
 
@@ -24,7 +27,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, TimeDelta, Utc};
 use odr_guard::{Band, Engine, Evaluation, Fulfillment, NoWindow, SlaReport, Ticket, TriageQueue};
 
-const USAGE: &str = "usage: sla_board [--policy FILE] [--now RFC3339] [--no-color] < tickets.jsonl";
+const USAGE: &str = "usage: sla_board [--policy FILE] [--now RFC3339] [--no-color] < tickets.jsonl
+       sla_board [--policy FILE] [--now RFC3339] [--no-color] --mail PATH... [--seller-address ADDR]...";
 
 /// `1h05m`, `3d02h`, `45s`; overdue values get a `-`.
 fn countdown(d: TimeDelta) -> String {
@@ -71,6 +75,17 @@ fn main() -> ExitCode {
         Ok(o) => o,
         Err(code) => return code,
     };
+    // `--mail PATH` (feature `mail`): e-mail threaded into tickets, besides stdin.
+    #[cfg(feature = "mail")]
+    let mut opts = opts;
+    #[cfg(feature = "mail")]
+    let mail = match common::mail::MailArgs::take(&mut opts.flags) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
     let mut color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for flag in &opts.flags {
         match flag.as_str() {
@@ -82,9 +97,23 @@ fn main() -> ExitCode {
         }
     }
     let engine = Engine::new(opts.policy);
-    let (tickets, mut bad) = match common::read_tickets("sla_board", std::io::stdin().lock()) {
-        Ok(read) => read,
-        Err(code) => return code,
+    #[cfg(feature = "mail")]
+    let reads_stdin = mail.reads_stdin();
+    #[cfg(not(feature = "mail"))]
+    let reads_stdin = true;
+    let (tickets, mut bad) = if reads_stdin {
+        match common::read_tickets("sla_board", std::io::stdin().lock()) {
+            Ok(read) => read,
+            Err(code) => return code,
+        }
+    } else {
+        (Vec::new(), 0)
+    };
+    #[cfg(feature = "mail")]
+    let tickets = {
+        let mut tickets = tickets;
+        bad += mail.chain_into(&mut tickets);
+        tickets
     };
     let mut queue = TriageQueue::new();
     let mut rows = HashMap::new();

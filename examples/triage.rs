@@ -10,6 +10,13 @@
 //! repeated id) are reported on stderr with their line number; the exit code is 1
 //! if any line was bad or the input could not be read, 2 for bad arguments. A
 //! closed output (`| head`) ends the run normally.
+//!
+//! With feature `mail`, `--mail PATH` (repeatable: an `.eml` file, a directory of
+//! them, Maildir `cur/`/`new/` included, or an mbox file) adds tickets threaded from
+//! e-mail, besides JSON lines on stdin (read unless stdin is a terminal);
+//! `--seller-address ADDR` (repeatable) marks the seller's own mail as agent replies.
+//! Unreadable messages are reported on stderr with their file (and position in an
+//! mbox); the exit code is then 1.
 
 mod common;
 
@@ -53,21 +60,47 @@ struct OutputMatch<'a> {
     rule: bool,
 }
 
-const USAGE: &str = "usage: triage [--policy FILE] [--now RFC3339] < tickets.jsonl";
+const USAGE: &str = "usage: triage [--policy FILE] [--now RFC3339] < tickets.jsonl
+       triage [--policy FILE] [--now RFC3339] --mail PATH... [--seller-address ADDR]...";
 
 fn main() -> ExitCode {
     let opts = match common::options_or_exit(USAGE) {
         Ok(o) => o,
         Err(code) => return code,
     };
+    // `--mail PATH` (feature `mail`): e-mail threaded into tickets, besides stdin.
+    #[cfg(feature = "mail")]
+    let mut opts = opts;
+    #[cfg(feature = "mail")]
+    let mail = match common::mail::MailArgs::take(&mut opts.flags) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
     if let Some(flag) = opts.flags.first() {
         eprintln!("unknown argument `{flag}`\n{USAGE}");
         return ExitCode::from(2);
     }
     let engine = Engine::new(opts.policy);
-    let (tickets, mut bad) = match common::read_tickets("triage", std::io::stdin().lock()) {
-        Ok(read) => read,
-        Err(code) => return code,
+    #[cfg(feature = "mail")]
+    let reads_stdin = mail.reads_stdin();
+    #[cfg(not(feature = "mail"))]
+    let reads_stdin = true;
+    let (tickets, mut bad) = if reads_stdin {
+        match common::read_tickets("triage", std::io::stdin().lock()) {
+            Ok(read) => read,
+            Err(code) => return code,
+        }
+    } else {
+        (Vec::new(), 0)
+    };
+    #[cfg(feature = "mail")]
+    let tickets = {
+        let mut tickets = tickets;
+        bad += mail.chain_into(&mut tickets);
+        tickets
     };
 
     let mut queue = TriageQueue::new();

@@ -20,6 +20,9 @@
 //! - `amazon-reports` (default): read Amazon's own reports into the ODR tracker
 //!   (`AmazonOrders`, `FeedbackReport`, `PerformanceReport` and its
 //!   `Reconciliation`), gzip and charsets included (`flate2`, `encoding_rs`).
+//! - `mail`: read buyer-message e-mail (Amazon's relay, its claim, chargeback and
+//!   return notices; MIME and legacy charsets) into tickets: `MailReader`,
+//!   `MailThreads`, `split_mbox`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -35,6 +38,8 @@ mod compact;
 mod duration;
 mod engine;
 mod lexicon;
+#[cfg(feature = "mail")]
+mod mail;
 mod matcher;
 mod metrics;
 mod normalize;
@@ -54,6 +59,10 @@ pub use crate::calendar::{
 pub use crate::classify::{Classifier, ClassifierBuilder};
 pub use crate::engine::{Engine, Evaluation};
 pub use crate::lexicon::{CoOccurrence, ContextFilter, Lexicon, LexiconError};
+#[cfg(feature = "mail")]
+pub use crate::mail::{
+    split_mbox, Mail, MailError, MailKind, MailReader, MailThreads, MboxEntry, MboxIter,
+};
 pub use crate::matcher::{BuildError, Scratch, TermId, TextMatch};
 pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPONSE_WINDOWS};
 pub use crate::normalize::{normalize, Normalized};

@@ -3,6 +3,9 @@
 //! and output helpers.
 #![allow(dead_code)] // each example uses a part
 
+#[cfg(feature = "mail")]
+pub mod mail;
+
 use std::collections::HashMap;
 use std::io::{self, BufRead};
 use std::process::ExitCode;
