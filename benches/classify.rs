@@ -137,15 +137,28 @@ fn make_text(pool: &[(String, Option<RiskCategory>)], size: usize) -> (String, C
     (text, planted)
 }
 
-/// The naive reference normaliser: whole-text NFKC, lower-case, separator folding.
+/// Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): removed.
+fn ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// The naive reference normaliser: whole-text NFKC (invisible characters removed
+/// first), lower-case (`İ` and `ı` as `i`, katakana as hiragana), separator folding.
 fn naive_normalize(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
-        .collect();
+    let cleaned: String = text.chars().filter(|c| !ignorable(*c)).collect();
     let mut out = String::with_capacity(cleaned.len());
     let mut sep = false;
-    for c in cleaned.nfkc().flat_map(char::to_lowercase) {
+    let folded = cleaned.nfkc().flat_map(|c| match c {
+        'İ' | 'ı' => 'i'.to_lowercase(),
+        'ァ'..='ヶ' | 'ヽ' | 'ヾ' => char::from_u32(c as u32 - 0x60).unwrap().to_lowercase(),
+        _ => c.to_lowercase(),
+    });
+    for c in folded {
         if c.is_alphanumeric() || is_combining_mark(c) {
             if sep && !out.is_empty() {
                 out.push(' ');

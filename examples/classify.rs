@@ -8,7 +8,9 @@
 //! Output (stdout): one line per ticket, in input order:
 //! `{"id", "tier", "categories": [...], "matches": [{"field", "start", "end",
 //! "category", "term"}]}`, where `start..end` are byte offsets into the original
-//! field and `term` is the lexicon term. Only the matches that count are listed
+//! field and `term` is the lexicon term. A co-occurrence rule's hit is listed once
+//! per part, each with the rule's name as `term` and `"rule": true`. Only the
+//! matches that count are listed
 //! (negated hits are left out, as they are from `categories`).
 //!
 //! A bad line (invalid JSON, unknown channel or marketplace, bad time) is reported
@@ -62,7 +64,7 @@ fn output(ticket: &Ticket, a: &Assessment) -> serde_json::Value {
         .iter()
         .filter(|m| !m.negated)
         .map(|m| {
-            json!({
+            let mut out = json!({
                 "field": match m.field {
                     Field::Subject => "subject",
                     Field::Body => "body",
@@ -71,7 +73,11 @@ fn output(ticket: &Ticket, a: &Assessment) -> serde_json::Value {
                 "end": m.end,
                 "category": m.category,
                 "term": &*m.term,
-            })
+            });
+            if m.rule {
+                out["rule"] = json!(true);
+            }
+            out
         })
         .collect();
     json!({

@@ -46,6 +46,9 @@ struct OutputMatch<'a> {
     category: &'static str,
     term: &'a str,
     negated: bool,
+    /// Set for each part of a co-occurrence rule's hit (`term` is the rule).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    rule: bool,
 }
 
 const USAGE: &str = "usage: triage [--policy FILE] [--now RFC3339] < tickets.jsonl";
@@ -118,6 +121,7 @@ fn main() -> ExitCode {
                     category: m.category.as_str(),
                     term: &m.term,
                     negated: m.negated,
+                    rule: m.rule,
                 })
                 .collect(),
             due_at: r.due_at.map(common::rfc3339),

@@ -42,6 +42,11 @@ pub struct Match {
     /// do not raise the tier; claims, chargebacks and legal threats are never negated.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub negated: bool,
+    /// The match is one part of a co-occurrence rule's hit
+    /// ([`CoOccurrence`](crate::CoOccurrence)): `term` is the rule's name, and the
+    /// rule's other part is a match of its own with the same `term` and `category`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rule: bool,
 }
 
 impl Match {
@@ -82,6 +87,7 @@ pub(crate) fn assessed(cats: &[&[RiskCategory]]) -> Assessment {
                 category: *c,
                 term: "x".into(),
                 negated: false,
+                rule: false,
             })
         })
         .collect();

@@ -107,18 +107,19 @@ impl Default for Classifier {
 
 impl Classifier {
     /// The built-in lexicon with the default rules.
+    ///
+    /// # Panics
+    ///
+    /// If the built-in lexicon is invalid or its automaton cannot be built. Both are
+    /// constants checked by the crate's own tests, so a released crate never panics
+    /// here; a classifier that silently found nothing would drop every A-to-z threat
+    /// to `compliance`. Use [`Classifier::builder`] to handle a custom lexicon's
+    /// [`BuildError`].
     pub fn new() -> Classifier {
-        Classifier::builder().build().unwrap_or_else(|_| {
-            // Unreachable: building the built-in lexicon is covered by a test. Fall
-            // back to a classifier that finds nothing rather than panic.
-            Classifier {
-                inner: Arc::new(Inner {
-                    matcher: Matcher::empty(),
-                    lexicon: Lexicon::empty(),
-                    rules: RuleSet::default(),
-                }),
-            }
-        })
+        match Classifier::builder().build() {
+            Ok(classifier) => classifier,
+            Err(e) => panic!("the built-in classifier cannot be built: {e}"),
+        }
     }
 
     /// A builder, to choose the lexicon and the rules.
@@ -225,6 +226,7 @@ impl Classifier {
                                 category: h.category,
                                 term: matcher.term(h.term)?.clone(),
                                 negated: h.negated,
+                                rule: h.rule,
                             })
                         }));
                     }

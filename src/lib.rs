@@ -45,7 +45,7 @@ pub use crate::calendar::{
 };
 pub use crate::classify::{Classifier, ClassifierBuilder};
 pub use crate::engine::{Engine, Evaluation};
-pub use crate::lexicon::{Lexicon, LexiconError};
+pub use crate::lexicon::{CoOccurrence, ContextFilter, Lexicon, LexiconError};
 pub use crate::matcher::{BuildError, Scratch, TermId, TextMatch};
 pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPONSE_WINDOWS};
 pub use crate::normalize::{normalize, Normalized};

@@ -3,6 +3,7 @@
 //! overlaps, negation).
 
 use std::cmp::Reverse;
+use std::ops::Range;
 use std::sync::Arc;
 
 use aho_corasick::automaton::{Automaton, StateID};
@@ -12,7 +13,7 @@ use aho_corasick::{dfa, Anchored, MatchKind};
 use crate::compact::{Compact, Table};
 use crate::lexicon::{parse_term, Lexicon, ScriptTables, TermSpec};
 use crate::normalize::{is_cjk, Feed, Normalized};
-use crate::risk::RiskCategory;
+use crate::risk::{CategorySet, RiskCategory};
 
 /// Names one term of a classifier's lexicon; [`Classifier::term`](crate::Classifier::term)
 /// gives its text.
@@ -54,8 +55,12 @@ pub struct TextMatch {
     /// variant, the converted term).
     pub term: TermId,
     /// A negation cue stands at most two words before the term, in the same
-    /// clause (no `.`, `!`, `?`, `;`, `,` or `:` or their CJK forms between). Never set for claims, chargebacks and legal threats.
+    /// clause (no `.`, `!`, `?`, `;`, `,` or `:` or their CJK forms between). Never
+    /// set for claims, chargebacks and legal threats.
     pub negated: bool,
+    /// The hit is one part of a [`CoOccurrence`](crate::CoOccurrence) rule's hit:
+    /// `term` names the rule, and the rule's other part is reported too.
+    pub rule: bool,
 }
 
 /// An error building the term automaton.
@@ -65,11 +70,24 @@ pub struct BuildError {
     message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Role {
     Term(RiskCategory),
     Suppressor,
     Negation,
+    /// A term of group `group` (0 or 1) of co-occurrence rule `rule`.
+    Part {
+        rule: u16,
+        group: u8,
+    },
+    /// A term that cancels a hit of co-occurrence rule `rule`.
+    Unless {
+        rule: u16,
+    },
+    /// A term of context `context`.
+    Context {
+        context: u16,
+    },
 }
 
 /// What the filter needs to know about a pattern, for every automaton match: kept
@@ -77,7 +95,7 @@ enum Role {
 #[derive(Debug, Clone, Copy)]
 struct Pattern {
     /// Length of the normal form in bytes.
-    len: u32,
+    len: u16,
     role: Role,
     /// The left edge must be on a word boundary.
     bound_left: bool,
@@ -105,6 +123,11 @@ pub struct Scratch {
     terms: Vec<Hit>,
     suppressors: Vec<(usize, usize)>,
     negations: Vec<Cue>,
+    parts: Vec<Part>,
+    unless: Vec<Part>,
+    contexts: Vec<Part>,
+    /// The normalised span of each hit in `out`.
+    spans: Vec<(usize, usize)>,
     pub(crate) out: Vec<TextMatch>,
 }
 
@@ -120,6 +143,16 @@ struct Hit {
     start: usize,
     end: usize,
     pattern: usize,
+}
+
+/// A match of a rule part, an `unless` term or a context term, in the normalised
+/// text: `owner` is the rule or context, `group` the rule's group (0 or 1).
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    start: usize,
+    end: usize,
+    owner: u16,
+    group: u8,
 }
 
 /// An automaton match: where it ends in the normalised text, and which pattern.
@@ -251,14 +284,31 @@ pub(crate) struct Matcher {
 }
 
 struct MatcherInner {
-    /// `None` only for [`Matcher::empty`].
-    engine: Option<Engine>,
+    engine: Engine,
     /// The unanchored start state of the NFA engine (the compact DFA knows its own).
     start: StateID,
     patterns: Vec<Pattern>,
-    /// The lexicon term of each [`Role::Term`] pattern, by pattern index.
+    /// The lexicon term of each [`Role::Term`] pattern, by pattern index, then the
+    /// name of each co-occurrence rule (rule `r` is `TermId(patterns.len() + r)`).
     terms: Vec<Option<Arc<str>>>,
+    rules: Vec<RuleMeta>,
+    contexts: Vec<ContextMeta>,
     normal_forms: Vec<String>,
+}
+
+/// What the filter needs of a co-occurrence rule.
+#[derive(Debug, Clone, Copy)]
+struct RuleMeta {
+    category: RiskCategory,
+    within: usize,
+    term: TermId,
+}
+
+/// What the filter needs of a context.
+#[derive(Debug, Clone, Copy)]
+struct ContextMeta {
+    cancels: CategorySet,
+    within: usize,
 }
 
 impl std::fmt::Debug for MatcherInner {
@@ -267,10 +317,10 @@ impl std::fmt::Debug for MatcherInner {
             .field("patterns", &self.patterns.len())
             .field(
                 "kind",
-                &self.engine.as_ref().map(|e| match e {
+                &match self.engine {
                     Engine::Dfa(_) => "dfa",
                     Engine::Nfa(_) => "contiguous nfa",
-                }),
+                },
             )
             .finish()
     }
@@ -297,6 +347,7 @@ impl Matcher {
         let mut seen = std::collections::HashSet::new();
         let mut owner = std::collections::HashMap::new();
         let no_list = String::new;
+        let mut too_long: Option<String> = None;
         // Explicit terms first: they own their normal forms.
         for (category, term) in lexicon.terms() {
             if let Ok(spec) = parse_term(term, &no_list) {
@@ -312,15 +363,11 @@ impl Matcher {
                     return;
                 }
             }
-            let kind = match role {
-                Role::Term(category) => 3 + category as usize,
-                Role::Suppressor => 1,
-                Role::Negation => 2,
-            };
-            if !seen.insert((spec.core.clone(), spec.open_left, spec.open_right, kind)) {
+            if !seen.insert((spec.core.clone(), spec.open_left, spec.open_right, role)) {
                 return;
             }
-            let Ok(len) = u32::try_from(spec.core.len()) else {
+            let Ok(len) = u16::try_from(spec.core.len()) else {
+                too_long.get_or_insert_with(|| raw.to_owned());
                 return;
             };
             let (bound_left, bound_right) = edge_bounds(&spec);
@@ -356,6 +403,55 @@ impl Matcher {
         let error = |e: &dyn std::fmt::Display| BuildError {
             message: e.to_string(),
         };
+        let too_many = |what: &str| BuildError {
+            message: format!("more than {} {what}", u16::MAX),
+        };
+        let mut with_variants = |raw: &str, role: Role| {
+            add(raw, role, true);
+            for v in tables.variants(raw) {
+                add(&v, role, true);
+            }
+        };
+        for (r, rule) in lexicon.rules().iter().enumerate() {
+            let r = u16::try_from(r).map_err(|_| too_many("co-occurrence rules"))?;
+            for (group, terms) in (0u8..).zip(rule.groups()) {
+                for t in terms {
+                    with_variants(t, Role::Part { rule: r, group });
+                }
+            }
+            for t in rule.unless_terms() {
+                with_variants(t, Role::Unless { rule: r });
+            }
+        }
+        for (c, context) in lexicon.contexts().iter().enumerate() {
+            let c = u16::try_from(c).map_err(|_| too_many("contexts"))?;
+            for t in context.terms() {
+                with_variants(t, Role::Context { context: c });
+            }
+        }
+        if let Some(term) = too_long {
+            return Err(BuildError {
+                message: format!("the term `{term}` is longer than {} bytes", u16::MAX),
+            });
+        }
+        let mut rules = Vec::with_capacity(lexicon.rules().len());
+        for (r, rule) in lexicon.rules().iter().enumerate() {
+            let id = u32::try_from(terms.len() + r).map_err(|_| too_many("terms"))?;
+            rules.push(RuleMeta {
+                category: rule.category(),
+                within: usize::from(rule.within_words()),
+                term: TermId(id),
+            });
+        }
+        terms.extend(lexicon.rules().iter().map(|r| Some(Arc::from(r.name()))));
+        let contexts = lexicon
+            .contexts()
+            .iter()
+            .map(|c| ContextMeta {
+                cancels: c.cancels(),
+                within: usize::from(c.within_words()),
+            })
+            .collect();
         // Standard semantics, reported overlapping: every pattern ending at each
         // byte. No prefilter: the matcher steps the automaton itself, byte by byte,
         // as the normaliser writes the text.
@@ -384,26 +480,15 @@ impl Matcher {
         };
         Ok(Matcher {
             inner: Arc::new(MatcherInner {
-                engine: Some(engine),
+                engine,
                 start,
                 patterns,
                 terms,
+                rules,
+                contexts,
                 normal_forms,
             }),
         })
-    }
-
-    /// A matcher that finds nothing.
-    pub(crate) fn empty() -> Matcher {
-        Matcher {
-            inner: Arc::new(MatcherInner {
-                engine: None,
-                start: StateID::ZERO,
-                patterns: Vec::new(),
-                terms: Vec::new(),
-                normal_forms: Vec::new(),
-            }),
-        }
     }
 
     /// The text of a term hit's [`TermId`].
@@ -422,7 +507,7 @@ impl Matcher {
     pub(crate) fn bare_scan_count(&self, normalized: &str) -> usize {
         let mut count = 0;
         match &self.inner.engine {
-            Some(Engine::Dfa(aut)) => {
+            Engine::Dfa(aut) => {
                 let mut state = aut.start();
                 for &b in normalized.as_bytes() {
                     state = aut.next(state, b);
@@ -431,7 +516,7 @@ impl Matcher {
                     }
                 }
             }
-            Some(Engine::Nfa(aut)) => {
+            Engine::Nfa(aut) => {
                 let mut sid = self.inner.start;
                 for &b in normalized.as_bytes() {
                     sid = aut.next_state(Anchored::No, sid, b);
@@ -440,7 +525,6 @@ impl Matcher {
                     }
                 }
             }
-            None => {}
         }
         count
     }
@@ -455,7 +539,7 @@ impl Matcher {
         scratch.raw.clear();
         let hits = &mut scratch.raw;
         match &inner.engine {
-            Some(Engine::Dfa(aut)) => scratch.norm.normalize_feeding(
+            Engine::Dfa(aut) => scratch.norm.normalize_feeding(
                 text,
                 &mut CompactStepper {
                     aut,
@@ -464,7 +548,7 @@ impl Matcher {
                     hits,
                 },
             ),
-            Some(Engine::Nfa(aut)) => scratch.norm.normalize_feeding(
+            Engine::Nfa(aut) => scratch.norm.normalize_feeding(
                 text,
                 &mut Stepper {
                     aut,
@@ -473,7 +557,6 @@ impl Matcher {
                     hits,
                 },
             ),
-            None => scratch.norm.normalize(text),
         }
         self.filter(text, scratch);
     }
@@ -486,11 +569,19 @@ impl Matcher {
             terms,
             suppressors,
             negations,
+            parts,
+            unless,
+            contexts,
+            spans,
             out,
         } = scratch;
         terms.clear();
         suppressors.clear();
         negations.clear();
+        parts.clear();
+        unless.clear();
+        contexts.clear();
+        spans.clear();
         out.clear();
         let normalized = norm.as_str();
         let pats = &self.inner.patterns;
@@ -498,7 +589,7 @@ impl Matcher {
             let Some(p) = pats.get(pattern) else {
                 continue;
             };
-            let start = end.saturating_sub(p.len as usize);
+            let start = end.saturating_sub(usize::from(p.len));
             if (p.bound_left && !left_boundary(normalized, start))
                 || (p.bound_right && !right_boundary(normalized, end))
             {
@@ -507,6 +598,12 @@ impl Matcher {
             // Mapping back to the original (which rejects hits that start or end
             // inside the expansion of one character) is done lazily below: only
             // for the few hits that matter.
+            let part = |owner, group| Part {
+                start,
+                end,
+                owner,
+                group,
+            };
             match p.role {
                 Role::Term(_) => terms.push(Hit {
                     start,
@@ -515,20 +612,30 @@ impl Matcher {
                 }),
                 Role::Suppressor => suppressors.push((start, end)),
                 Role::Negation => negations.push(Cue { start, end }),
+                Role::Part { rule, group } => parts.push(part(rule, group)),
+                Role::Unless { rule } => unless.push(part(rule, 0)),
+                Role::Context { context } => contexts.push(part(context, 0)),
             }
         }
-        if terms.is_empty() {
+        if terms.is_empty() && parts.is_empty() {
             return;
         }
         if !suppressors.is_empty() {
-            terms.retain(|h| {
-                !suppressors
+            let suppressed = |start: usize, end: usize| {
+                suppressors
                     .iter()
-                    .any(|&(s, e)| s < h.end && h.start < e && norm.original_range(s..e).is_some())
-            });
+                    .any(|&(s, e)| s < end && start < e && norm.original_range(s..e).is_some())
+            };
+            terms.retain(|h| !suppressed(h.start, h.end));
+            parts.retain(|p| !suppressed(p.start, p.end));
         }
         terms.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.pattern));
         negations.sort_unstable_by_key(|c| c.end);
+        let near = Near {
+            text,
+            norm,
+            negations,
+        };
         let mut kept_end = 0;
         // Hits and their nearest cues come in order of position: look their
         // original ranges up from where the last one was found.
@@ -552,30 +659,230 @@ impl Matcher {
             else {
                 continue;
             };
-            let negated = !category.is_defect_escalation() && {
-                let before = negations.partition_point(|c| c.end <= h.start);
-                before
-                    .checked_sub(1)
-                    .and_then(|i| negations.get(i))
-                    .is_some_and(|cue| {
-                        normalized
-                            .get(cue.end..h.start)
-                            .is_some_and(|gap| words_at_most(gap, 2))
-                            && norm
-                                .original_range_from(cue.start..cue.end, &mut cue_hint)
-                                .and_then(|c| text.get(c.end..orig.start))
-                                .is_some_and(|gap| !gap.contains(is_sentence_end))
-                    })
-            };
+            let negated = !category.is_defect_escalation()
+                && near.negated(h.start, orig.start, &mut cue_hint);
             out.push(TextMatch {
                 start: orig.start,
                 end: orig.end,
                 category: *category,
                 term: TermId(term),
                 negated,
+                rule: false,
             });
+            spans.push((h.start, h.end));
+        }
+        if !parts.is_empty() {
+            self.apply_rules(&near, parts, unless, out, spans);
+        }
+        if !contexts.is_empty() && !out.is_empty() {
+            self.apply_contexts(&near, contexts, out, spans);
         }
     }
+
+    /// Adds the hits of the co-occurrence rules whose parts are in `parts`.
+    fn apply_rules(
+        &self,
+        near: &Near<'_>,
+        parts: &mut [Part],
+        unless: &[Part],
+        out: &mut Vec<TextMatch>,
+        spans: &mut Vec<(usize, usize)>,
+    ) {
+        let before = out.len();
+        parts.sort_unstable_by_key(|p| (p.owner, p.start, Reverse(p.end)));
+        let mut cue_hint = 0;
+        for (i, a) in parts.iter().enumerate() {
+            let Some(rule) = self.inner.rules.get(usize::from(a.owner)) else {
+                continue;
+            };
+            for b in parts.iter().skip(i + 1) {
+                if b.owner != a.owner {
+                    break;
+                }
+                if b.group == a.group || b.start < a.end {
+                    continue;
+                }
+                // Parts come in order of position: the gap only grows from here.
+                if !near.close(a.end, b.start, rule.within) {
+                    break;
+                }
+                let cancelled = unless.iter().any(|u| {
+                    u.owner == a.owner
+                        && (near.close_either(u, a, rule.within)
+                            || near.close_either(u, b, rule.within))
+                });
+                if cancelled {
+                    break;
+                }
+                let (Some(oa), Some(ob)) = (
+                    near.norm.original_range(a.start..a.end),
+                    near.norm.original_range(b.start..b.end),
+                ) else {
+                    continue;
+                };
+                let negated = !rule.category.is_defect_escalation()
+                    && near.negated(a.start, oa.start, &mut cue_hint);
+                for (o, p) in [(oa, a), (ob, b)] {
+                    out.push(TextMatch {
+                        start: o.start,
+                        end: o.end,
+                        category: rule.category,
+                        term: rule.term,
+                        negated,
+                        rule: true,
+                    });
+                    spans.push((p.start, p.end));
+                }
+                break;
+            }
+        }
+        if out.len() == before {
+            return;
+        }
+        // Back in order of position, each rule part once.
+        let mut both: Vec<(TextMatch, (usize, usize))> =
+            out.drain(..).zip(spans.drain(..)).collect();
+        both.sort_by_key(|(m, _)| (m.start, m.end, m.rule, m.term));
+        both.dedup_by(|x, y| x.0 == y.0);
+        for (m, span) in both {
+            out.push(m);
+            spans.push(span);
+        }
+    }
+
+    /// Drops the hits in `out` that a context cancels.
+    fn apply_contexts(
+        &self,
+        near: &Near<'_>,
+        contexts: &[Part],
+        out: &mut Vec<TextMatch>,
+        spans: &mut Vec<(usize, usize)>,
+    ) {
+        let mut keep = spans.iter().zip(out.iter()).map(|(&(start, end), m)| {
+            let hit = Part {
+                start,
+                end,
+                owner: 0,
+                group: 0,
+            };
+            !contexts.iter().any(|c| {
+                self.inner
+                    .contexts
+                    .get(usize::from(c.owner))
+                    .is_some_and(|meta| {
+                        meta.cancels.contains(m.category) && near.close_either(c, &hit, meta.within)
+                    })
+            })
+        });
+        let flags: Vec<bool> = keep.by_ref().collect();
+        let mut k = flags.iter();
+        out.retain(|_| k.next().copied().unwrap_or(true));
+        let mut k = flags.iter();
+        spans.retain(|_| k.next().copied().unwrap_or(true));
+    }
+}
+
+/// What the post-filter asks of the text around a hit.
+struct Near<'a> {
+    text: &'a str,
+    norm: &'a Normalized,
+    /// Negation cues, by end.
+    negations: &'a [Cue],
+}
+
+impl Near<'_> {
+    /// Whether a negation cue ends at most two words before normalised offset
+    /// `start` (original offset `orig_start`), in the same clause.
+    fn negated(&self, start: usize, orig_start: usize, cue_hint: &mut usize) -> bool {
+        let before = self.negations.partition_point(|c| c.end <= start);
+        before
+            .checked_sub(1)
+            .and_then(|i| self.negations.get(i))
+            .is_some_and(|cue| {
+                self.norm
+                    .as_str()
+                    .get(cue.end..start)
+                    .is_some_and(|gap| words_at_most(gap, 2))
+                    && self
+                        .norm
+                        .original_range_from(cue.start..cue.end, cue_hint)
+                        .and_then(|c| self.text.get(c.end..orig_start))
+                        .is_some_and(|gap| !gap.contains(is_sentence_end))
+            })
+    }
+
+    /// Whether normalised offsets `end <= start` are at most `within` words apart,
+    /// with no sentence end between them in the original text.
+    fn close(&self, end: usize, start: usize, within: usize) -> bool {
+        if start < end {
+            return true;
+        }
+        let Some(gap) = self.norm.as_str().get(end..start) else {
+            return false;
+        };
+        if !words_at_most(gap, within) {
+            return false;
+        }
+        if start == end {
+            return true;
+        }
+        // The original text between the two: from the end of the character
+        // before `end` to the start of the character at `start`.
+        let orig_end = self
+            .norm
+            .original_range(prev_char(self.norm.as_str(), end))
+            .map(|r| r.end);
+        let orig_start = self
+            .norm
+            .original_range(next_char(self.norm.as_str(), start))
+            .map(|r| r.start);
+        match (orig_end, orig_start) {
+            (Some(e), Some(s)) => self
+                .text
+                .get(e..s)
+                .is_some_and(|gap| !gap.contains(is_strong_break)),
+            _ => false,
+        }
+    }
+
+    /// Whether `x` and `y` overlap or are close (in either order).
+    fn close_either(&self, x: &Part, y: &Part, within: usize) -> bool {
+        if x.start < y.end && y.start < x.end {
+            return true;
+        }
+        if x.end <= y.start {
+            self.close(x.end, y.start, within)
+        } else {
+            self.close(y.end, x.start, within)
+        }
+    }
+}
+
+/// The normalised range of the character ending at `end` (empty if none).
+fn prev_char(text: &str, end: usize) -> Range<usize> {
+    let len = text
+        .get(..end)
+        .and_then(|s| s.chars().next_back())
+        .map_or(0, char::len_utf8);
+    end - len..end
+}
+
+/// The normalised range of the character starting at `start` (empty if none).
+fn next_char(text: &str, start: usize) -> Range<usize> {
+    let len = text
+        .get(start..)
+        .and_then(|s| s.chars().next())
+        .map_or(0, char::len_utf8);
+    start..start + len
+}
+
+/// Ends a sentence for co-occurrence rules and contexts: sentence punctuation and
+/// line breaks (a comma does not: "ordered blue, they sent grey").
+fn is_strong_break(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!' | '?' | ';' | '\n' | '。' | '！' | '？' | '；' | '．' | '｡'
+    )
 }
 
 /// A word character of normalised text: a kept character that is not CJK.
@@ -935,6 +1242,252 @@ mod tests {
         ];
         for (gap, n, want) in table {
             assert_eq!(words_at_most(gap, n), want, "{gap:?}");
+        }
+    }
+
+    /// A lexicon with one rule (lost: missing/not included + charger/cable/螺丝),
+    /// one context (coupon/优惠券 cancels lost and order status) and a few terms.
+    fn rule_lexicon() -> Lexicon {
+        use RiskCategory as C;
+        let mut l = lexicon(
+            &[
+                (C::Lost, "not received"),
+                (C::Lost, "没收到"),
+                (C::OrderStatus, "where is my order"),
+                (C::Damaged, "broken"),
+                (C::AToZClaim, "a to z claim"),
+            ],
+            &["no cable needed"],
+            &["not", "never"],
+        );
+        l.add_rule(
+            crate::CoOccurrence::new(
+                "missing_part",
+                C::Lost,
+                ["missing", "not included", "without", "少了", "缺"],
+                ["charger", "cable*", "screw*", "螺丝", "个配件"],
+            )
+            .within(3)
+            .unless(["spare", "备用"]),
+        )
+        .unwrap();
+        l.add_rule(
+            crate::CoOccurrence::new("claim_soon", C::AToZClaim, ["amazon"], ["report*"]).within(2),
+        )
+        .unwrap();
+        l.add_context(
+            crate::ContextFilter::new(
+                CategorySet::from([C::Lost, C::OrderStatus]),
+                ["coupon", "invoice", "优惠券", "发票"],
+            )
+            .within(3),
+        )
+        .unwrap();
+        l
+    }
+
+    /// (name, text, expected hits as (original slice, category, negated, rule))
+    type RuleCase = (
+        &'static str,
+        &'static str,
+        &'static [(&'static str, RiskCategory, bool, bool)],
+    );
+
+    #[test]
+    fn co_occurrence_rules_and_contexts() {
+        use RiskCategory as C;
+        let cases: &[RuleCase] = &[
+            (
+                "rule_010_both_orders",
+                "The charger was not included",
+                &[
+                    ("charger", C::Lost, false, true),
+                    ("not included", C::Lost, false, true),
+                ],
+            ),
+            (
+                "rule_020_reverse_order",
+                "it came without the cable",
+                &[
+                    ("without", C::Lost, false, true),
+                    ("cable", C::Lost, false, true),
+                ],
+            ),
+            ("rule_030_one_group_only", "the charger works fine", &[]),
+            (
+                "rule_040_too_far",
+                "missing one two three four charger",
+                &[],
+            ),
+            (
+                "rule_050_within_limit",
+                "missing one two three charger",
+                &[
+                    ("missing", C::Lost, false, true),
+                    ("charger", C::Lost, false, true),
+                ],
+            ),
+            (
+                "rule_060_sentence_end",
+                "Nothing is missing. The charger works",
+                &[],
+            ),
+            ("rule_070_line_break", "missing\ncharger fine", &[]),
+            (
+                "rule_080_comma_is_no_sentence_end",
+                "missing, the charger",
+                &[
+                    ("missing", C::Lost, false, true),
+                    ("charger", C::Lost, false, true),
+                ],
+            ),
+            ("rule_090_unless", "the spare charger is missing", &[]),
+            (
+                "rule_100_negated",
+                "not missing the charger",
+                &[
+                    ("missing", C::Lost, true, true),
+                    ("charger", C::Lost, true, true),
+                ],
+            ),
+            (
+                "rule_110_stem_and_cjk",
+                "盒子里少了两个螺丝",
+                &[
+                    ("少了", C::Lost, false, true),
+                    ("螺丝", C::Lost, false, true),
+                ],
+            ),
+            (
+                "rule_120_traditional_variant",
+                "盒子裡少了一個配件",
+                &[
+                    ("少了", C::Lost, false, true),
+                    ("個配件", C::Lost, false, true),
+                ],
+            ),
+            (
+                "rule_130_claim_never_negated",
+                "never report you to amazon",
+                &[
+                    ("report", C::AToZClaim, false, true),
+                    ("amazon", C::AToZClaim, false, true),
+                ],
+            ),
+            ("rule_140_suppressed_part", "missing: no cable needed", &[]),
+            (
+                "rule_150_beside_a_term",
+                "broken and missing a charger",
+                &[
+                    ("broken", C::Damaged, false, false),
+                    ("missing", C::Lost, false, true),
+                    ("charger", C::Lost, false, true),
+                ],
+            ),
+            ("context_010_coupon", "coupon not received", &[]),
+            ("context_020_cjk", "还没收到优惠券", &[]),
+            (
+                "context_030_cancels_rule_hits",
+                "the invoice and charger are missing",
+                &[],
+            ),
+            (
+                "context_040_other_sentence",
+                "Parcel not received. Also send the invoice",
+                &[("not received", C::Lost, false, false)],
+            ),
+            (
+                "context_050_other_category",
+                "the coupon arrived broken",
+                &[("broken", C::Damaged, false, false)],
+            ),
+            (
+                "context_060_too_far",
+                "not received one two three four coupon",
+                &[("not received", C::Lost, false, false)],
+            ),
+            (
+                "context_070_claims_stay",
+                "coupon a to z claim",
+                &[("a to z claim", C::AToZClaim, false, false)],
+            ),
+        ];
+        let lex = rule_lexicon();
+        for dfa in [true, false] {
+            let m = Matcher::build(&lex, dfa).unwrap();
+            for (name, text, want) in cases {
+                let got: Vec<_> = scan(&m, text)
+                    .iter()
+                    .map(|h| (&text[h.start..h.end], h.category, h.negated, h.rule))
+                    .collect();
+                assert_eq!(got, *want, "{name} (dfa: {dfa})");
+            }
+        }
+    }
+
+    #[test]
+    fn rule_hits_name_the_rule() {
+        let lex = rule_lexicon();
+        let m = Matcher::new(&lex).unwrap();
+        let hits = scan(&m, "cable missing");
+        assert_eq!(hits.len(), 2);
+        for h in &hits {
+            assert_eq!(m.term(h.term).map(|t| &**t), Some("missing_part"));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        /// Adding co-occurrence rules never removes a single-term hit: the hits
+        /// that are not rule parts are exactly those of the lexicon without rules.
+        #[test]
+        fn rules_never_remove_single_term_hits(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "missing", "charger", "not", "included", "without", "cable",
+                    "broken", "not received", "where is my order", "spare", "amazon",
+                    "report", "a to z claim", "少了", "螺丝", "没收到", ".", ",", "\n",
+                    "the", "one", "no cable needed",
+                ]),
+                0..12,
+            ),
+            groups in proptest::collection::vec(
+                proptest::sample::subsequence(
+                    vec!["missing", "charger", "broken", "received", "not received", "cable",
+                         "where", "少了", "螺丝", "the", "no"],
+                    1..4,
+                ),
+                2,
+            ),
+        ) {
+            use RiskCategory as C;
+            let text = words.join(" ");
+            let base = lexicon(
+                &[
+                    (C::Lost, "not received"),
+                    (C::Lost, "没收到"),
+                    (C::OrderStatus, "where is my order"),
+                    (C::Damaged, "broken"),
+                    (C::AToZClaim, "a to z claim"),
+                ],
+                &["no cable needed"],
+                &["not", "never"],
+            );
+            let mut with_rules = base.clone();
+            with_rules.add_rule(
+                crate::CoOccurrence::new("r1", C::Lost, &groups[0], &groups[1]).within(2),
+            ).unwrap();
+            with_rules.add_rule(
+                crate::CoOccurrence::new("r2", C::Damaged, &groups[1], &groups[0])
+                    .unless(["spare"]),
+            ).unwrap();
+            let plain = scan(&Matcher::new(&base).unwrap(), &text);
+            let ruled: Vec<TextMatch> = scan(&Matcher::new(&with_rules).unwrap(), &text)
+                .into_iter()
+                .filter(|h| !h.rule)
+                .collect();
+            proptest::prop_assert_eq!(plain, ruled);
         }
     }
 }

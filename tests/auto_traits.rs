@@ -32,6 +32,8 @@ fn public_types_have_the_auto_traits() {
     // normalise, match, classify
     assert_all::<Normalized>();
     assert_all::<Lexicon>();
+    assert_all::<CoOccurrence>();
+    assert_all::<ContextFilter>();
     assert_all::<LexiconError>();
     assert_all::<BuildError>();
     assert_all::<Scratch>();

@@ -3582,12 +3582,12 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
 
 /// A co-occurrence rule: one term of each of two groups, near each other in one
 /// sentence, signal `category` (see `Lexicon::add_rule` for the semantics).
-#[allow(dead_code)] // TODO(rules): read by the lexicon once rules land
 pub(crate) struct BuiltinRule {
     /// The rule's name, reported as the `term` of both parts of a hit.
     pub(crate) name: &'static str,
     pub(crate) category: RiskCategory,
-    /// Language tag, as in [`TERMS`].
+    /// Language tag, as in [`TERMS`] (read by the tests).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) lang: &'static str,
     /// The two term groups (term syntax as for [`TERMS`]).
     pub(crate) all: [&'static [&'static str]; 2],
@@ -3601,9 +3601,9 @@ pub(crate) struct BuiltinRule {
 /// A context: any hit of a category in `cancels` is dropped when one of `terms`
 /// stands within `within` words of it, in the same sentence ("not received" about
 /// a coupon is no lost parcel).
-#[allow(dead_code)] // TODO(rules): read by the lexicon once rules land
 pub(crate) struct BuiltinContext {
-    /// Language tag, as in [`TERMS`].
+    /// Language tag, as in [`TERMS`] (read by the tests).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) lang: &'static str,
     pub(crate) cancels: &'static [RiskCategory],
     pub(crate) terms: &'static [&'static str],
@@ -3611,7 +3611,6 @@ pub(crate) struct BuiltinContext {
 }
 
 /// Co-occurrence rules, one list per language group.
-#[allow(dead_code)] // TODO(rules): read by the lexicon once rules land
 pub(crate) const RULES: &[&[BuiltinRule]] = &[RULES_EN, RULES_CJK, RULES_EU];
 
 /// English co-occurrence rules.
@@ -3624,7 +3623,6 @@ pub(crate) const RULES_CJK: &[BuiltinRule] = &[];
 pub(crate) const RULES_EU: &[BuiltinRule] = &[];
 
 /// Contexts that cancel hits, one list per language group.
-#[allow(dead_code)] // TODO(rules): read by the lexicon once rules land
 pub(crate) const CONTEXTS: &[&[BuiltinContext]] = &[CONTEXTS_EN, CONTEXTS_CJK, CONTEXTS_EU];
 
 /// English contexts.
@@ -4014,6 +4012,8 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "破損はありません",
     "傷がない",
     "キズなし",
+    // Kana fold (katakana reads as hiragana): キズ is also in きずな (絆, a bond).
+    "きずな",
     "壊れていません",
     "壊れていない",
     "壊れてない",
@@ -4104,6 +4104,10 @@ pub(crate) const NEGATIONS: &[&str] = &[
 ///
 /// Generated from the Chinese terms with OpenCC's `s2t` at the character level, then
 /// reviewed by hand (one Traditional form per Simplified character: 发 → 發, not 髮).
+/// A test lists every CJK char of the terms, suppressors and negation cues (Japanese
+/// included) that is not here: each must be on its list of chars written the same
+/// in both scripts, or of Japanese-only forms, so a new term cannot silently lack
+/// its variant.
 pub(crate) const HANT_HANS: &[(char, char)] = &[
     ('處', '处'),
     ('寫', '写'),
@@ -4242,6 +4246,35 @@ pub(crate) const HANT_HANS: &[(char, char)] = &[
     ('換', '换'),
     ('調', '调'),
     ('標', '标'),
+    // For the suppressors 劝告你 / 勸告你 and 退出登录 / 退出登錄.
+    ('勸', '劝'),
+    ('錄', '录'),
+    // Kanji of the Japanese terms that are Chinese characters with another form in
+    // the other script: the Simplified form (届 着 税 ...) or the Traditional one
+    // (傷 記 連 ...). Japanese terms get variants too; these also cover future
+    // Chinese terms (关税, 国际, 记录, ...).
+    ('屬', '属'),
+    ('屆', '届'),
+    ('國', '国'),
+    ('畫', '画'),
+    ('著', '着'),
+    ('稅', '税'),
+    ('偽', '伪'),
+    ('傷', '伤'),
+    ('書', '书'),
+    ('況', '况'),
+    ('決', '决'),
+    ('潰', '溃'),
+    ('異', '异'),
+    ('紛', '纷'),
+    ('絡', '络'),
+    ('記', '记'),
+    ('詐', '诈'),
+    ('跡', '迹'),
+    ('載', '载'),
+    ('連', '连'),
+    ('違', '违'),
+    ('難', '难'),
 ];
 
 #[cfg(test)]
@@ -4254,6 +4287,109 @@ mod tests {
     }
 
     const LANGS: [&str; 7] = ["en", "zh-Hans", "de", "fr", "es", "it", "ja"];
+
+    /// Every CJK ideograph of the built-in entries that is not in [`HANT_HANS`] and
+    /// is written the same in Simplified and Traditional Chinese. Checked by hand;
+    /// a few have another Traditional form only in other words, which the terms do
+    /// not use: 台 (臺 is formal, but 平台 is what Taiwan writes), 板 (闆 only in
+    /// 老闆; 货不对板 keeps 板), 面 (麵 is noodles), 霉 (發霉 is common; 黴 would
+    /// miss it), 刮 (颳 is the wind), 了 (瞭 only in 瞭解).
+    const SAME_IN_BOTH_SCRIPTS: &str = "\
+        一七三上下不中久也了予二交亮人什今介付代以仲件任仿伺但低住何\
+        作你使保信候假停偷像充光入全公具冇再冒凹出函分初判利刮到刷割\
+        加包卡去反取受古可台司合向否告和咗品哪唔商四回在地圾址坑垃型\
+        城基士多天太失好妥子完官定客害家寄密寨寸少尺局山工差已市平序\
+        店庭延弄式形很律忠快怎息情慢我手打扣找把投拉拒拿授掉推措描提\
+        摔撤支收故整文新方日明易星是晚曝更替最月有服期未板查格案欠次\
+        欺款止正段民水求油法注活派流海消液清源漆漏爹片版物理瑕生用由\
+        申留番疵痕登的益盒直看真督破碎示社程空立符等管箱索缺置者能至\
+        良色花苦荷落行表被裁裂裹西要警走起足跟身返述追退送途通造部配\
+        酷重量金防院陷障零霉非面黑";
+
+    /// Japanese forms (shinjitai) of the Japanese terms and suppressors that are
+    /// neither the Simplified nor the Traditional Chinese character (発 for 发/發,
+    /// 関 for 关/關, ...): Chinese text has no use for them, so they need no pair.
+    const JAPANESE_ONLY_FORMS: &str = "価壊弁悪戻払汚済発証説遅関";
+
+    /// The CJK ideographs of the built-in entries, each with its entries' languages
+    /// (`sup` and `neg` for suppressors and negation cues).
+    fn cjk_chars_in_entries() -> std::collections::BTreeMap<char, Vec<&'static str>> {
+        let ideograph = |c: char| {
+            matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+                || matches!(c, '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
+        };
+        let entries = TERMS
+            .iter()
+            .flat_map(|(_, lang, ts)| ts.iter().map(move |t| (*lang, *t)))
+            .chain(SUPPRESSORS.iter().map(|s| ("sup", *s)))
+            .chain(NEGATIONS.iter().map(|n| ("neg", *n)));
+        let mut out = std::collections::BTreeMap::<char, Vec<&str>>::new();
+        for (lang, entry) in entries {
+            for c in entry.chars().filter(|c| ideograph(*c)) {
+                let langs = out.entry(c).or_default();
+                if !langs.contains(&lang) {
+                    langs.push(lang);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_cjk_char_has_its_other_form_or_is_known_to_have_none() {
+        let in_table = |c: char| HANT_HANS.iter().any(|(t, s)| *t == c || *s == c);
+        let same: Vec<char> = SAME_IN_BOTH_SCRIPTS.chars().collect();
+        let japanese: Vec<char> = JAPANESE_ONLY_FORMS.chars().collect();
+        let mut unknown = Vec::new();
+        for (c, langs) in cjk_chars_in_entries() {
+            if japanese.contains(&c) {
+                assert!(
+                    !langs.contains(&"zh-Hans"),
+                    "Japanese form {c} in a Chinese term"
+                );
+            } else if !in_table(c) && !same.contains(&c) {
+                unknown.push(format!("{c} (U+{:04X}, {})", c as u32, langs.join(" ")));
+            }
+        }
+        assert!(
+            unknown.is_empty(),
+            "CJK chars neither in HANT_HANS nor known to be the same in both scripts \
+             (add the pair to HANT_HANS, or the char to SAME_IN_BOTH_SCRIPTS or \
+             JAPANESE_ONLY_FORMS):\n{}",
+            unknown.join("\n")
+        );
+        for c in same.iter().chain(&japanese) {
+            assert!(
+                !in_table(*c),
+                "{c} is listed as having no pair but is in HANT_HANS"
+            );
+        }
+        for c in &same {
+            assert!(!japanese.contains(c), "{c} listed twice");
+        }
+    }
+
+    #[test]
+    fn rules_and_contexts_have_known_languages_and_unique_names() {
+        let mut names = std::collections::HashSet::new();
+        for r in RULES.iter().flat_map(|l| l.iter()) {
+            assert!(
+                LANGS.contains(&r.lang),
+                "rule {}: language {}",
+                r.name,
+                r.lang
+            );
+            assert!(names.insert(r.name), "rule {} listed twice", r.name);
+        }
+        for c in CONTEXTS.iter().flat_map(|l| l.iter()) {
+            assert!(
+                LANGS.contains(&c.lang),
+                "context {:?}: language {}",
+                c.terms,
+                c.lang
+            );
+        }
+    }
 
     #[test]
     fn every_language_covers_every_category() {
@@ -4349,7 +4485,8 @@ mod tests {
             assert!(simp.insert(*s), "Simplified {s} listed twice");
         }
         for c in [
-            '損', '壞', '遞', '貨', '錯', '發', '沒', '賠', '訴', '開', '丟',
+            '損', '壞', '遞', '貨', '錯', '發', '沒', '賠', '訴', '開', '丟', '勸', '錄', '著',
+            '稅', '記',
         ] {
             assert!(trad.contains(&c), "{c} missing from HANT_HANS");
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::normalize::normalize;
-use crate::risk::RiskCategory;
+use crate::risk::{CategorySet, RiskCategory};
 
 pub(crate) mod builtin;
 
@@ -58,6 +58,29 @@ pub enum LexiconError {
         first: RiskCategory,
         /// The other category.
         second: RiskCategory,
+    },
+    /// A co-occurrence rule or context lists no terms in one of its groups, or a
+    /// rule does not have exactly two groups.
+    #[error("{list}: {problem}")]
+    InvalidGroup {
+        /// Where the group is (`rules.missing_part.all`, `contexts[0].terms`).
+        list: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// Two co-occurrence rules have the same name.
+    #[error("rules: two rules are named `{name}`")]
+    DuplicateRule {
+        /// The name.
+        name: String,
+    },
+    /// A rule's or context's word distance is more than 32 words.
+    #[error("{list}: within = {within} is more than {max} words", max = MAX_WITHIN)]
+    WithinTooLarge {
+        /// Where it is (`rules.missing_part.within`).
+        list: String,
+        /// The distance given.
+        within: u32,
     },
     /// The lexicon file is not valid TOML or JSON, or has an unknown key.
     #[error("invalid lexicon {format}: {message}")]
@@ -169,6 +192,21 @@ pub(crate) fn parse_term(raw: &str, list: &dyn Fn() -> String) -> Result<TermSpe
 /// damaged = ["smashed", "kaputt*", "*schaden", "损坏"]
 /// a_to_z_claim = ["guarantee claim"]
 /// order_status = ["where is my order"]
+///
+/// # Co-occurrence rules (see `CoOccurrence`): two term groups; `within` (words
+/// # between the parts, default 4, at most 32) and `unless` are optional.
+/// [[rules]]
+/// name = "missing_part"
+/// category = "lost"
+/// all = [["missing", "not included", "少了"], ["charger", "cable*", "螺丝"]]
+/// within = 3
+/// unless = ["spare"]
+///
+/// # Contexts (see `ContextFilter`): their terms cancel nearby hits of `cancels`.
+/// [[contexts]]
+/// cancels = ["lost", "order_status"]
+/// terms = ["coupon", "invoice", "优惠券"]
+/// within = 3
 /// ```
 ///
 /// # Example
@@ -185,12 +223,14 @@ pub(crate) fn parse_term(raw: &str, list: &dyn Fn() -> String) -> Result<TermSpe
 /// assert!(classifier.scan("We smashed it at the party").is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(try_from = "LexiconFile", into = "LexiconFile")]
 pub struct Lexicon {
     terms: BTreeMap<RiskCategory, Vec<Arc<str>>>,
     suppressors: Vec<Arc<str>>,
     negations: Vec<Arc<str>>,
+    rules: Vec<CoOccurrence>,
+    contexts: Vec<ContextFilter>,
     /// Normal form (without wildcards) → its category, for conflicts.
     owner: HashMap<String, RiskCategory>,
     /// Keys (normal form with wildcards) already present, per list.
@@ -199,11 +239,28 @@ pub struct Lexicon {
     seen_negations: HashMap<String, ()>,
 }
 
+/// A summary (the counts), not the thousands of terms: a classifier or an engine
+/// that holds the built-in lexicon prints in a line. Serialise the lexicon to see
+/// its entries.
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("terms", &self.len())
+            .field("suppressors", &self.suppressors.len())
+            .field("negations", &self.negations.len())
+            .field("rules", &self.rules.len())
+            .field("contexts", &self.contexts.len())
+            .finish()
+    }
+}
+
 impl PartialEq for Lexicon {
     fn eq(&self, other: &Self) -> bool {
         self.terms == other.terms
             && self.suppressors == other.suppressors
             && self.negations == other.negations
+            && self.rules == other.rules
+            && self.contexts == other.contexts
     }
 }
 
@@ -219,6 +276,60 @@ struct LexiconFile {
     negations: Vec<String>,
     #[serde(default)]
     terms: BTreeMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    rules: Vec<RuleFile>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    contexts: Vec<ContextFile>,
+}
+
+/// The file form of a [`CoOccurrence`], unchecked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    name: String,
+    category: String,
+    all: Vec<Vec<String>>,
+    #[serde(default = "default_within")]
+    within: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    unless: Vec<String>,
+}
+
+/// The file form of a [`ContextFilter`], unchecked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContextFile {
+    cancels: Vec<String>,
+    terms: Vec<String>,
+    #[serde(default = "default_within")]
+    within: u32,
+}
+
+fn default_within() -> u32 {
+    u32::from(DEFAULT_WITHIN)
+}
+
+/// The word distance of a rule or context when none is given.
+pub(crate) const DEFAULT_WITHIN: u8 = 4;
+
+/// The largest word distance a rule or context may give.
+pub(crate) const MAX_WITHIN: u8 = 32;
+
+fn checked_within(list: impl FnOnce() -> String, within: u32) -> Result<u8, LexiconError> {
+    u8::try_from(within)
+        .ok()
+        .filter(|w| *w <= MAX_WITHIN)
+        .ok_or_else(|| LexiconError::WithinTooLarge {
+            list: list(),
+            within,
+        })
+}
+
+fn category_named(list: impl FnOnce() -> String, name: &str) -> Result<RiskCategory, LexiconError> {
+    name.parse().map_err(|_| LexiconError::InvalidGroup {
+        list: list(),
+        problem: format!("unknown risk category `{name}`"),
+    })
 }
 
 impl TryFrom<LexiconFile> for Lexicon {
@@ -240,6 +351,31 @@ impl TryFrom<LexiconFile> for Lexicon {
         for n in &file.negations {
             lexicon.add_negation(n)?;
         }
+        for r in file.rules {
+            let list = || format!("rules.{}", r.name);
+            let category = category_named(|| format!("{}.category", list()), &r.category)?;
+            let within = checked_within(|| format!("{}.within", list()), r.within)?;
+            let [first, second]: [Vec<String>; 2] =
+                r.all
+                    .try_into()
+                    .map_err(|all: Vec<Vec<String>>| LexiconError::InvalidGroup {
+                        list: format!("{}.all", list()),
+                        problem: format!("expected two term groups, found {}", all.len()),
+                    })?;
+            lexicon.add_rule(
+                CoOccurrence::new(&r.name, category, first, second)
+                    .within(within)
+                    .unless(r.unless),
+            )?;
+        }
+        for (i, c) in file.contexts.into_iter().enumerate() {
+            let within = checked_within(|| format!("contexts[{i}].within"), c.within)?;
+            let mut cancels = CategorySet::new();
+            for name in &c.cancels {
+                cancels.insert(category_named(|| format!("contexts[{i}].cancels"), name)?);
+            }
+            lexicon.add_context(ContextFilter::new(cancels, c.terms).within(within))?;
+        }
         Ok(lexicon)
     }
 }
@@ -259,7 +395,225 @@ impl From<Lexicon> for LexiconFile {
                     )
                 })
                 .collect(),
+            rules: lexicon
+                .rules
+                .iter()
+                .map(|r| RuleFile {
+                    name: r.name.to_string(),
+                    category: r.category.as_str().to_owned(),
+                    all: r
+                        .groups
+                        .iter()
+                        .map(|g| g.iter().map(|t| t.to_string()).collect())
+                        .collect(),
+                    within: u32::from(r.within),
+                    unless: r.unless.iter().map(|t| t.to_string()).collect(),
+                })
+                .collect(),
+            contexts: lexicon
+                .contexts
+                .iter()
+                .map(|c| ContextFile {
+                    cancels: c.cancels.iter().map(|k| k.as_str().to_owned()).collect(),
+                    terms: c.terms.iter().map(|t| t.to_string()).collect(),
+                    within: u32::from(c.within),
+                })
+                .collect(),
         }
+    }
+}
+
+/// A co-occurrence rule: a term of each of two groups, near each other in one
+/// sentence, signal a category that neither term signals alone ("missing" +
+/// "charger", 少了 + 螺丝).
+///
+/// A rule fires when a term of the first group and a term of the second stand, in
+/// either order and without overlapping, with at most [`within`](Self::within)
+/// words between them (a CJK character counts as one word) and no sentence end
+/// (`.`, `!`, `?`, `;`, their CJK forms, or a line break) between them, unless a term
+/// of [`unless`](Self::unless) stands that close to either part in the same
+/// sentence. A hit reports both parts, each with the rule's category and the rule's
+/// name as its term. A negation cue at most two words before the first part marks
+/// both parts negated (never for claims, chargebacks and legal threats), as for
+/// single terms. Group terms follow the term syntax of [`Lexicon`], including
+/// generated Traditional/Simplified variants; suppressors cancel the parts they
+/// overlap.
+///
+/// Rules only ever add hits: a text's single-term hits are the same with or without
+/// them.
+///
+/// ```
+/// use odr_guard::{Classifier, CoOccurrence, Lexicon, RiskCategory};
+///
+/// let mut lexicon = Lexicon::empty();
+/// lexicon.add_rule(
+///     CoOccurrence::new(
+///         "missing_part",
+///         RiskCategory::Lost,
+///         ["missing", "not included", "without"],
+///         ["charger", "cable", "screw*"],
+///     )
+///     .within(3),
+/// )?;
+/// let classifier = Classifier::builder().lexicon(lexicon).build()?;
+/// let text = "The charger was not included!";
+/// let hits = classifier.scan(text);
+/// let parts: Vec<&str> = hits.iter().map(|h| &text[h.start..h.end]).collect();
+/// assert_eq!(parts, ["charger", "not included"]);
+/// assert!(hits.iter().all(|h| h.category == RiskCategory::Lost && h.rule));
+/// assert_eq!(classifier.term(hits[0].term), Some("missing_part"));
+/// // Too far apart, or in another sentence: no hit.
+/// assert!(classifier.scan("The charger works. Nothing is missing").is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CoOccurrence {
+    name: Arc<str>,
+    category: RiskCategory,
+    groups: [Vec<Arc<str>>; 2],
+    within: u8,
+    unless: Vec<Arc<str>>,
+}
+
+fn arcs<I>(terms: I) -> Vec<Arc<str>>
+where
+    I: IntoIterator,
+    I::Item: AsRef<str>,
+{
+    terms
+        .into_iter()
+        .map(|t| Arc::from(t.as_ref().trim()))
+        .collect()
+}
+
+impl CoOccurrence {
+    /// A rule named `name`: a term of `first` near a term of `second` signals
+    /// `category`, within 4 words unless [`within`](Self::within) says otherwise.
+    pub fn new<A, B>(name: &str, category: RiskCategory, first: A, second: B) -> CoOccurrence
+    where
+        A: IntoIterator,
+        A::Item: AsRef<str>,
+        B: IntoIterator,
+        B::Item: AsRef<str>,
+    {
+        CoOccurrence {
+            name: Arc::from(name.trim()),
+            category,
+            groups: [arcs(first), arcs(second)],
+            within: DEFAULT_WITHIN,
+            unless: Vec::new(),
+        }
+    }
+
+    /// At most `words` words between the two parts (at most 32: a larger value is
+    /// an error when the rule is added to a lexicon).
+    #[must_use]
+    pub fn within(mut self, words: u8) -> CoOccurrence {
+        self.within = words;
+        self
+    }
+
+    /// Terms that cancel a hit when one stands within the rule's distance of either
+    /// part, in the same sentence (added to those given before).
+    #[must_use]
+    pub fn unless<I>(mut self, terms: I) -> CoOccurrence
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.unless.extend(arcs(terms));
+        self
+    }
+
+    /// The rule's name, reported as the term of its hits.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The category a hit signals.
+    pub fn category(&self) -> RiskCategory {
+        self.category
+    }
+
+    /// The two term groups.
+    pub fn groups(&self) -> [&[Arc<str>]; 2] {
+        let [a, b] = &self.groups;
+        [a, b]
+    }
+
+    /// The most words between the two parts.
+    pub fn within_words(&self) -> u8 {
+        self.within
+    }
+
+    /// The terms that cancel a hit.
+    pub fn unless_terms(&self) -> &[Arc<str>] {
+        &self.unless
+    }
+}
+
+/// A context that cancels hits: any hit (of a single term or a
+/// [`CoOccurrence`] rule) whose category is in [`cancels`](Self::cancels) is dropped
+/// when one of the context's terms stands within [`within`](Self::within) words of
+/// it (or overlaps it), in the same sentence. "Not received" about a coupon, an
+/// invoice or a refund is no lost parcel.
+///
+/// ```
+/// use odr_guard::{CategorySet, Classifier, ContextFilter, Lexicon, RiskCategory};
+///
+/// let mut lexicon = Lexicon::empty();
+/// lexicon.add_term(RiskCategory::Lost, "not received")?;
+/// lexicon.add_context(ContextFilter::new(
+///     CategorySet::from([RiskCategory::Lost]),
+///     ["coupon", "invoice"],
+/// ))?;
+/// let classifier = Classifier::builder().lexicon(lexicon).build()?;
+/// assert!(classifier.scan("Invoice not received yet").is_empty());
+/// assert_eq!(classifier.scan("Parcel not received. Also, where is my invoice?").len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ContextFilter {
+    cancels: CategorySet,
+    terms: Vec<Arc<str>>,
+    within: u8,
+}
+
+impl ContextFilter {
+    /// A context: `terms` cancel hits of the categories in `cancels`, within
+    /// 4 words unless [`within`](Self::within) says otherwise.
+    pub fn new<I>(cancels: CategorySet, terms: I) -> ContextFilter
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        ContextFilter {
+            cancels,
+            terms: arcs(terms),
+            within: DEFAULT_WITHIN,
+        }
+    }
+
+    /// At most `words` words between a context term and the hit it cancels.
+    #[must_use]
+    pub fn within(mut self, words: u8) -> ContextFilter {
+        self.within = words;
+        self
+    }
+
+    /// The categories whose hits the context cancels.
+    pub fn cancels(&self) -> CategorySet {
+        self.cancels
+    }
+
+    /// The context's terms.
+    pub fn terms(&self) -> &[Arc<str>] {
+        &self.terms
+    }
+
+    /// The most words between a context term and a hit.
+    pub fn within_words(&self) -> u8 {
+        self.within
     }
 }
 
@@ -270,13 +624,17 @@ impl Lexicon {
     }
 
     /// The built-in multilingual lexicon (English, Chinese, German, French, Spanish,
-    /// Italian, Japanese).
+    /// Italian, Japanese), with its co-occurrence rules and contexts.
+    ///
+    /// # Panics
+    ///
+    /// If an entry of the built-in lists is invalid. The lists are constants checked
+    /// by the crate's own tests, so a released crate never panics here; a broken
+    /// entry fails loudly instead of silently leaving terms out of a risk detector.
     pub fn builtin() -> Lexicon {
         match Lexicon::builtin_checked() {
             Ok(lexicon) => lexicon,
-            // Unreachable: the built-in lists are checked by a test. Keep every valid
-            // entry rather than panic.
-            Err(_) => Lexicon::builtin_lenient(),
+            Err(e) => panic!("the built-in lexicon is invalid: {e}"),
         }
     }
 
@@ -294,23 +652,20 @@ impl Lexicon {
         for n in builtin::NEGATIONS {
             lexicon.add_negation(n)?;
         }
+        for r in builtin::RULES.iter().flat_map(|list| list.iter()) {
+            let [first, second] = r.all;
+            lexicon.add_rule(
+                CoOccurrence::new(r.name, r.category, first, second)
+                    .within(r.within)
+                    .unless(r.unless),
+            )?;
+        }
+        for c in builtin::CONTEXTS.iter().flat_map(|list| list.iter()) {
+            lexicon.add_context(
+                ContextFilter::new(c.cancels.iter().copied().collect(), c.terms).within(c.within),
+            )?;
+        }
         Ok(lexicon)
-    }
-
-    fn builtin_lenient() -> Lexicon {
-        let mut lexicon = Lexicon::empty();
-        for (category, _lang, terms) in builtin::TERMS {
-            for term in *terms {
-                let _ = lexicon.add_term(*category, term);
-            }
-        }
-        for s in builtin::SUPPRESSORS {
-            let _ = lexicon.add_suppressor(s);
-        }
-        for n in builtin::NEGATIONS {
-            let _ = lexicon.add_negation(n);
-        }
-        lexicon
     }
 
     /// Adds a term to a category.
@@ -371,12 +726,93 @@ impl Lexicon {
         Ok(())
     }
 
+    /// Adds a co-occurrence rule (see [`CoOccurrence`]).
+    ///
+    /// # Errors
+    ///
+    /// [`LexiconError::InvalidGroup`] for an empty name or group,
+    /// [`LexiconError::DuplicateRule`] for a name already used,
+    /// [`LexiconError::WithinTooLarge`], and the term errors of
+    /// [`Lexicon::add_term`] for the group and `unless` terms.
+    pub fn add_rule(&mut self, rule: CoOccurrence) -> Result<(), LexiconError> {
+        let list = format!("rules.{}", rule.name);
+        if rule.name.is_empty() {
+            return Err(LexiconError::InvalidGroup {
+                list: "rules".to_owned(),
+                problem: "a rule has an empty name".to_owned(),
+            });
+        }
+        if self.rules.iter().any(|r| r.name == rule.name) {
+            return Err(LexiconError::DuplicateRule {
+                name: rule.name.to_string(),
+            });
+        }
+        checked_within(|| format!("{list}.within"), u32::from(rule.within))?;
+        for (i, group) in rule.groups.iter().enumerate() {
+            let at = || format!("{list}.all[{i}]");
+            if group.is_empty() {
+                return Err(LexiconError::InvalidGroup {
+                    list: at(),
+                    problem: "the group lists no terms".to_owned(),
+                });
+            }
+            for t in group {
+                parse_term(t, &at)?;
+            }
+        }
+        for t in &rule.unless {
+            parse_term(t, &|| format!("{list}.unless"))?;
+        }
+        self.rules.push(rule);
+        Ok(())
+    }
+
+    /// Adds a context that cancels hits (see [`ContextFilter`]).
+    ///
+    /// # Errors
+    ///
+    /// [`LexiconError::InvalidGroup`] if it lists no terms or no categories,
+    /// [`LexiconError::WithinTooLarge`], and the term errors of
+    /// [`Lexicon::add_term`].
+    pub fn add_context(&mut self, context: ContextFilter) -> Result<(), LexiconError> {
+        let list = format!("contexts[{}]", self.contexts.len());
+        if context.terms.is_empty() {
+            return Err(LexiconError::InvalidGroup {
+                list: format!("{list}.terms"),
+                problem: "the context lists no terms".to_owned(),
+            });
+        }
+        if context.cancels.is_empty() {
+            return Err(LexiconError::InvalidGroup {
+                list: format!("{list}.cancels"),
+                problem: "the context cancels no category".to_owned(),
+            });
+        }
+        checked_within(|| format!("{list}.within"), u32::from(context.within))?;
+        for t in &context.terms {
+            parse_term(t, &|| format!("{list}.terms"))?;
+        }
+        self.contexts.push(context);
+        Ok(())
+    }
+
+    /// The co-occurrence rules, in the order added.
+    pub fn rules(&self) -> &[CoOccurrence] {
+        &self.rules
+    }
+
+    /// The contexts, in the order added.
+    pub fn contexts(&self) -> &[ContextFilter] {
+        &self.contexts
+    }
+
     /// Adds every entry of `other`.
     ///
     /// # Errors
     ///
     /// [`LexiconError::Conflict`] if a term of `other` is listed under another
-    /// category here; entries before the conflicting one are kept.
+    /// category here, [`LexiconError::DuplicateRule`] if a rule of `other` has the
+    /// name of a different rule here; entries before the offending one are kept.
     pub fn extend(&mut self, other: &Lexicon) -> Result<(), LexiconError> {
         for (category, term) in other.terms() {
             self.add_term(category, term)?;
@@ -386,6 +822,16 @@ impl Lexicon {
         }
         for n in other.negations() {
             self.add_negation(n)?;
+        }
+        for r in &other.rules {
+            if !self.rules.contains(r) {
+                self.add_rule(r.clone())?;
+            }
+        }
+        for c in &other.contexts {
+            if !self.contexts.contains(c) {
+                self.add_context(c.clone())?;
+            }
         }
         Ok(())
     }
@@ -525,6 +971,18 @@ mod tests {
             assert!(!lang.is_empty(), "{category}: empty language tag");
             assert!(!terms.is_empty(), "{category} ({lang}): no terms");
         }
+    }
+
+    #[test]
+    fn debug_is_a_summary() {
+        let mut lexicon = Lexicon::empty();
+        lexicon.add_term(C::Damaged, "smashed").unwrap();
+        lexicon.add_negation("not").unwrap();
+        assert_eq!(
+            format!("{lexicon:?}"),
+            "Lexicon { terms: 1, suppressors: 0, negations: 1, rules: 0, contexts: 0 }"
+        );
+        assert!(format!("{:?}", Lexicon::builtin()).len() < 200);
     }
 
     #[test]
@@ -670,6 +1128,126 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn toml_rules_and_contexts() {
+        let text = r#"
+            [terms]
+            lost = ["not received"]
+            [[rules]]
+            name = "missing_part"
+            category = "lost"
+            all = [["missing", "少了"], ["charger*", "螺丝"]]
+            within = 3
+            unless = ["spare"]
+            [[contexts]]
+            cancels = ["lost", "order_status"]
+            terms = ["coupon"]
+        "#;
+        let lexicon = Lexicon::from_toml_str(text).unwrap();
+        let [rule] = lexicon.rules() else {
+            panic!("one rule expected")
+        };
+        assert_eq!(rule.name(), "missing_part");
+        assert_eq!(rule.category(), C::Lost);
+        assert_eq!(rule.within_words(), 3);
+        assert_eq!(rule.groups()[1].len(), 2);
+        assert_eq!(&*rule.unless_terms()[0], "spare");
+        let [context] = lexicon.contexts() else {
+            panic!("one context expected")
+        };
+        assert_eq!(context.within_words(), 4, "the default distance");
+        assert!(context.cancels().contains(C::OrderStatus));
+        let table: &[(&str, &str, &str)] = &[
+            (
+                "three_groups",
+                "[[rules]]\nname = \"r\"\ncategory = \"lost\"\nall = [[\"a\"], [\"b\"], [\"c\"]]",
+                "rules.r.all: expected two term groups, found 3",
+            ),
+            (
+                "empty_group",
+                "[[rules]]\nname = \"r\"\ncategory = \"lost\"\nall = [[\"a\"], []]",
+                "rules.r.all[1]: the group lists no terms",
+            ),
+            (
+                "bad_category",
+                "[[rules]]\nname = \"r\"\ncategory = \"lsot\"\nall = [[\"a\"], [\"b\"]]",
+                "rules.r.category: unknown risk category `lsot`",
+            ),
+            (
+                "empty_term",
+                "[[rules]]\nname = \"r\"\ncategory = \"lost\"\nall = [[\"a\"], [\"--\"]]",
+                "rules.r.all[1]: term `--` is empty after normalisation",
+            ),
+            (
+                "far",
+                "[[rules]]\nname = \"r\"\ncategory = \"lost\"\nall = [[\"a\"], [\"b\"]]\nwithin = 300",
+                "rules.r.within: within = 300 is more than 32 words",
+            ),
+            (
+                "duplicate",
+                "[[rules]]\nname = \"r\"\ncategory = \"lost\"\nall = [[\"a\"], [\"b\"]]\n\
+                 [[rules]]\nname = \"r\"\ncategory = \"damaged\"\nall = [[\"c\"], [\"d\"]]",
+                "rules: two rules are named `r`",
+            ),
+            (
+                "context_without_categories",
+                "[[contexts]]\ncancels = []\nterms = [\"coupon\"]",
+                "contexts[0].cancels: the context cancels no category",
+            ),
+            (
+                "context_unknown_category",
+                "[[contexts]]\ncancels = [\"lsot\"]\nterms = [\"coupon\"]",
+                "contexts[0].cancels: unknown risk category `lsot`",
+            ),
+            (
+                "context_without_terms",
+                "[[contexts]]\ncancels = [\"lost\"]\nterms = []",
+                "contexts[0].terms: the context lists no terms",
+            ),
+        ];
+        for (name, text, want) in table {
+            assert_eq!(
+                Lexicon::from_toml_str(text).unwrap_err().to_string(),
+                *want,
+                "{name}"
+            );
+        }
+        assert!(matches!(
+            Lexicon::from_toml_str("[[rules]]\nname = \"r\"\nall = [[\"a\"], [\"b\"]]"),
+            Err(LexiconError::Syntax { .. })
+        ));
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn rules_round_trip_through_json() {
+        let mut lexicon = Lexicon::empty();
+        lexicon
+            .add_rule(
+                CoOccurrence::new("r", C::Damaged, ["arrived"], ["soaked", "wet"])
+                    .within(2)
+                    .unless(["not"]),
+            )
+            .unwrap();
+        lexicon
+            .add_context(ContextFilter::new(CategorySet::from([C::Lost]), ["coupon"]))
+            .unwrap();
+        let json = serde_json::to_string(&lexicon).unwrap();
+        assert_eq!(Lexicon::from_json_str(&json).unwrap(), lexicon);
+        let mut other = Lexicon::empty();
+        other
+            .add_rule(CoOccurrence::new("r", C::Lost, ["x"], ["y"]))
+            .unwrap();
+        assert!(matches!(
+            lexicon.clone().extend(&other),
+            Err(LexiconError::DuplicateRule { .. })
+        ));
+        let mut same = lexicon.clone();
+        same.extend(&lexicon).unwrap();
+        assert_eq!(same, lexicon, "extending with itself changes nothing");
     }
 
     #[cfg(feature = "json")]
