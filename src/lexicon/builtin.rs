@@ -568,6 +568,10 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "getting restarted",
             "restarts automatically",
             "restarting automatically",
+            "nothing but damaged",
+            "nothing but broken",
+            "nothing but junk",
+            "nothing but problems",
         ],
     ),
     (
@@ -1439,6 +1443,7 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "unable to find the address",
             "unable to find my address",
             "address is not found",
+            "nothing but delays",
         ],
     ),
     (
