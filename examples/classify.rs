@@ -1,62 +1,42 @@
 //! Classifies tickets given as JSON lines.
 //!
-//! Input (stdin): one ticket per line, `{"id", "channel", "received_at", "subject"?,
-//! "body", "marketplace"?}`; `channel` is `amazon`, `shopify`, `tiktok_shop`,
-//! `instagram`, `ebay` or `walmart`, `received_at` is RFC 3339; other fields are
-//! ignored. Blank lines are skipped.
+//! Input (stdin): the lines `triage` reads (see README.md), through the same
+//! shared reader: `{"id", "channel", "received_at", "subject"?, "body"?,
+//! "marketplace"?, "events"?, "order"?, ...}`; other fields are ignored. Blank
+//! lines are skipped, as is a UTF-8 byte order mark before the first line.
 //!
 //! Output (stdout): one line per ticket, in input order:
 //! `{"id", "tier", "categories": [...], "matches": [{"field", "start", "end",
 //! "category", "term"}]}`, where `start..end` are byte offsets into the original
-//! field and `term` is the lexicon term. A co-occurrence rule's hit is listed once
-//! per part, each with the rule's name as `term` and `"rule": true`. Only the
-//! matches that count are listed
-//! (negated hits are left out, as they are from `categories`).
+//! field and `term` is the lexicon term. A match in an event's body also has
+//! `"message": n` (`events[n - 1]`); matches in the line's own subject and body
+//! have no `message`. A co-occurrence rule's hit is listed once per part, each
+//! with the rule's name as `term` and `"rule": true`. Only the matches that count
+//! are listed (negated hits are left out, as they are from `categories`). The
+//! tier is the classifier's, from the whole history (words and events such as
+//! `claim_filed`).
 //!
-//! A bad line (invalid JSON, unknown channel or marketplace, bad time) is reported
-//! on stderr with its line number; the other lines are still processed, and the
-//! exit code is 1.
+//! A bad line (invalid JSON, unknown channel, marketplace or event kind, bad time,
+//! an event before the ticket, a repeated id) is reported on stderr with its line
+//! number; the other lines are still processed, and the exit code is 1. An input
+//! that cannot be read ends the run (exit code 1); a closed output (`| head`) is
+//! a normal end.
 //!
 //! ```sh
 //! cargo run --example classify < examples/data/tickets.jsonl
 //! ```
 
-use std::io::{self, BufRead, BufWriter, Write};
+mod common;
+
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use chrono::{DateTime, Utc};
-use odr_guard::{Assessment, Channel, Classifier, Field, Marketplace, Message, Ticket};
-use serde::Deserialize;
+use odr_guard::{Assessment, Classifier, Field, Ticket};
 use serde_json::json;
 
-#[derive(Deserialize)]
-struct Input {
-    id: String,
-    channel: String,
-    received_at: String,
-    #[serde(default)]
-    subject: Option<String>,
-    body: String,
-    #[serde(default)]
-    marketplace: Option<String>,
-}
+use common::{Line, TicketReader};
 
-fn parse_ticket(line: &str) -> Result<Ticket, String> {
-    let input: Input = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
-    let mut channel: Channel = input.channel.parse().map_err(|e| format!("{e}"))?;
-    if let (Channel::Amazon { .. }, Some(m)) = (&channel, &input.marketplace) {
-        let m: Marketplace = m.parse().map_err(|e| format!("{e}"))?;
-        channel = Channel::amazon(m);
-    }
-    let at: DateTime<Utc> = DateTime::parse_from_rfc3339(&input.received_at)
-        .map_err(|e| format!("bad received_at `{}`: {e}", input.received_at))?
-        .with_timezone(&Utc);
-    let mut message = Message::buyer(at, input.body);
-    if let Some(subject) = input.subject {
-        message = message.with_subject(subject);
-    }
-    Ok(Ticket::new(input.id, channel).with_message(message))
-}
+const USAGE: &str = "usage: classify < tickets.jsonl";
 
 fn output(ticket: &Ticket, a: &Assessment) -> serde_json::Value {
     let matches: Vec<_> = a
@@ -74,6 +54,9 @@ fn output(ticket: &Ticket, a: &Assessment) -> serde_json::Value {
                 "category": m.category,
                 "term": &*m.term,
             });
+            if m.message > 0 {
+                out["message"] = json!(m.message);
+            }
             if m.rule {
                 out["rule"] = json!(true);
             }
@@ -89,38 +72,45 @@ fn output(ticket: &Ticket, a: &Assessment) -> serde_json::Value {
 }
 
 fn main() -> ExitCode {
-    let classifier = Classifier::new();
-    let stdin = io::stdin();
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let mut bad = 0;
-    for (i, line) in stdin.lock().lines().enumerate() {
-        let line_no = i + 1;
-        let line = match line {
-            Ok(line) => line,
-            Err(e) => {
-                eprintln!("line {line_no}: cannot read: {e}");
-                bad += 1;
-                continue;
-            }
-        };
-        if line.trim().is_empty() {
-            continue;
+    if let Some(arg) = std::env::args().nth(1) {
+        if arg == "-h" || arg == "--help" {
+            return common::help(USAGE);
         }
-        match parse_ticket(&line) {
-            Ok(ticket) => {
+        eprintln!("unknown argument `{arg}`\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let classifier = Classifier::new();
+    let mut reader = TicketReader::new(io::stdin().lock());
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut bad = 0;
+    loop {
+        match reader.next_line() {
+            Ok(Some(Line::Ticket(_, ticket))) => {
                 let a = classifier.classify(&ticket);
-                if writeln!(out, "{}", output(&ticket, &a)).is_err() {
-                    return ExitCode::FAILURE;
+                if let Err(e) = writeln!(out, "{}", output(&ticket, &a)) {
+                    match common::write_failed("classify", &e) {
+                        Ok(()) => break,
+                        Err(code) => return code,
+                    }
                 }
             }
-            Err(reason) => {
-                eprintln!("line {line_no}: {reason}");
+            Ok(Some(Line::Bad(n, reason))) => {
+                eprintln!("line {n}: {reason}");
                 bad += 1;
+            }
+            Ok(None) => break,
+            Err(e) => {
+                let _ = out.flush();
+                return common::read_failed("classify", &e);
             }
         }
     }
-    if out.flush().is_err() || bad > 0 {
+    if let Err(e) = out.flush() {
+        if let Err(code) = common::write_failed("classify", &e) {
+            return code;
+        }
+    }
+    if bad > 0 {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS

@@ -9,14 +9,20 @@
 //! the order's state and the countdown to the buyer's A-to-z claim window (`OPEN`
 //! once the buyer can file). Colour is off with `--no-color`, when `NO_COLOR` is
 //! set, or when standard output is not a terminal.
+//!
+//! Input is read as by `triage` (the shared reader): bad lines, including a
+//! repeated id, are reported on stderr with their line number. Exit code 1 if any
+//! line was bad, the input could not be read or the board could not be written (a
+//! closed pipe, as with `| head`, is a normal end); 2 for bad arguments.
 
 mod common;
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use odr_guard::{Band, Engine, Fulfillment, NoWindow, SlaReport, Ticket, TriageQueue};
+use odr_guard::{Band, Engine, Evaluation, Fulfillment, NoWindow, SlaReport, Ticket, TriageQueue};
 
 const USAGE: &str = "usage: sla_board [--policy FILE] [--now RFC3339] [--no-color] < tickets.jsonl";
 
@@ -76,9 +82,12 @@ fn main() -> ExitCode {
         }
     }
     let engine = Engine::new(opts.policy);
-    let (tickets, mut bad) = common::read_tickets(std::io::stdin().lock());
+    let (tickets, mut bad) = match common::read_tickets("sla_board", std::io::stdin().lock()) {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
     let mut queue = TriageQueue::new();
-    let mut rows = std::collections::HashMap::new();
+    let mut rows = HashMap::new();
     for (line, ticket) in tickets {
         match engine.evaluate(&ticket, opts.now) {
             Ok(ev) => {
@@ -93,17 +102,37 @@ fn main() -> ExitCode {
     }
 
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let _ = writeln!(
+    if let Err(e) = draw(&mut out, &queue, &rows, opts.now, color).and_then(|()| out.flush()) {
+        if let Err(code) = common::write_failed("sla_board", &e) {
+            return code;
+        }
+    }
+    if bad > 0 {
+        eprintln!("{bad} bad line(s)");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes the board; the first write error ends it.
+fn draw(
+    out: &mut impl Write,
+    queue: &TriageQueue,
+    rows: &HashMap<String, (Ticket, Evaluation)>,
+    now: DateTime<Utc>,
+    color: bool,
+) -> std::io::Result<()> {
+    writeln!(
         out,
         "SLA board at {}  ({} tickets)",
-        common::rfc3339(opts.now),
+        common::rfc3339(now),
         queue.len()
-    );
-    let _ = writeln!(
+    )?;
+    writeln!(
         out,
         "{:<12} {:<12} {:<13} {:<9} {:>8} {:>10}  {:<14} {:>8}  {:<8} CATEGORIES",
         "ID", "CHANNEL", "TIER", "STATUS", "DUE IN", "AMAZON 24H", "ORDER", "CLAIM IN", "BAND"
-    );
+    )?;
     for item in queue.iter() {
         let Some((ticket, ev)) = rows.get(&*item.id) else {
             continue;
@@ -112,7 +141,7 @@ fn main() -> ExitCode {
         let due = r.remaining.map_or_else(|| "-".to_owned(), countdown);
         let compliance = r.compliance_due_at.map_or_else(
             || "-".to_owned(),
-            |d| countdown(d.signed_duration_since(opts.now)),
+            |d| countdown(d.signed_duration_since(now)),
         );
         let cats: Vec<&str> = ev
             .assessment
@@ -128,20 +157,15 @@ fn main() -> ExitCode {
             r.status.as_str(),
             due,
             compliance,
-            order_status(ticket, opts.now),
-            claim(r, opts.now),
+            order_status(ticket, now),
+            claim(r, now),
             band_label(r),
             cats.join(","),
             if r.paused { " (paused)" } else { "" },
         );
-        let _ = writeln!(out, "{}", paint(&row, r.band, color));
+        writeln!(out, "{}", paint(&row, r.band, color))?;
     }
-    let _ = out.flush();
-    if bad > 0 {
-        eprintln!("{bad} bad line(s)");
-        return ExitCode::from(1);
-    }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 /// The order's state at `now`, from the facts the ticket carries.

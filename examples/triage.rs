@@ -6,8 +6,10 @@
 //!
 //! Input: one JSON ticket per line (see README.md). Output: one JSON object per valid
 //! ticket, most urgent first: `id`, `tier`, `categories`, `matches`, `due_at`,
-//! `compliance_due_at`, `status`, `remaining_seconds`. Bad lines are reported on
-//! stderr with their line number; the exit code is 1 if any line was bad.
+//! `compliance_due_at`, `status`, `remaining_seconds`. Bad lines (including a
+//! repeated id) are reported on stderr with their line number; the exit code is 1
+//! if any line was bad or the input could not be read, 2 for bad arguments. A
+//! closed output (`| head`) ends the run normally.
 
 mod common;
 
@@ -63,23 +65,16 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let engine = Engine::new(opts.policy);
-    let (tickets, mut bad) = common::read_tickets(std::io::stdin().lock());
+    let (tickets, mut bad) = match common::read_tickets("triage", std::io::stdin().lock()) {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
 
     let mut queue = TriageQueue::new();
     let mut results: HashMap<String, (odr_guard::Ticket, Evaluation)> = HashMap::new();
-    let mut first_line: HashMap<String, usize> = HashMap::new();
     for (line, ticket) in tickets {
-        if let Some(first) = first_line.get(&ticket.id) {
-            eprintln!(
-                "line {line}: duplicate id `{}` (first on line {first})",
-                ticket.id
-            );
-            bad += 1;
-            continue;
-        }
         match engine.evaluate(&ticket, opts.now) {
             Ok(ev) => {
-                first_line.insert(ticket.id.clone(), line);
                 queue.upsert(ticket.id.as_str(), &ev.report);
                 results.insert(ticket.id.clone(), (ticket, ev));
             }
@@ -135,13 +130,20 @@ fn main() -> ExitCode {
                 .map(|_| r.claim_window.map(|w| common::rfc3339(w.opens_at))),
             claim_window_open: ticket.order.as_ref().map(|_| r.claim_window_open),
         };
-        let written = serde_json::to_string(&line).map(|json| writeln!(out, "{json}"));
-        if !matches!(written, Ok(Ok(()))) {
-            return ExitCode::from(1);
+        let written = serde_json::to_string(&line)
+            .map_err(std::io::Error::other)
+            .and_then(|json| writeln!(out, "{json}"));
+        if let Err(e) = written {
+            match common::write_failed("triage", &e) {
+                Ok(()) => break,
+                Err(code) => return code,
+            }
         }
     }
-    if out.flush().is_err() {
-        return ExitCode::from(1);
+    if let Err(e) = out.flush() {
+        if let Err(code) = common::write_failed("triage", &e) {
+            return code;
+        }
     }
     if bad > 0 {
         eprintln!("{bad} bad line(s)");

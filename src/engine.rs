@@ -68,6 +68,10 @@ impl Engine {
 
     /// Classifies `ticket` and evaluates its SLA at `now`.
     ///
+    /// A ticket received after `now` (clock skew) is evaluated as just arrived:
+    /// tiered from its content, with the full target remaining from `now`; replies
+    /// dated after `now` are not credited (see [`Policy::evaluate`]).
+    ///
     /// # Errors
     /// As [`Policy::evaluate`]: a history out of time order, or a deadline outside
     /// the representable range.

@@ -12,6 +12,14 @@
 //!
 //! The architecture reads as the module tree: normalise → match → classify →
 //! policy and deadlines → queue; the ODR tracker stands apart.
+//!
+//! # Crate features
+//!
+//! - `toml` (default): load policies and lexicons from TOML text.
+//! - `json` (default): load policies and lexicons from JSON text.
+//! - `amazon-reports` (default): read Amazon's own reports into the ODR tracker
+//!   (`AmazonOrders`, `FeedbackReport`, `PerformanceReport` and its
+//!   `Reconciliation`), gzip and charsets included (`flate2`, `encoding_rs`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -49,6 +57,12 @@ pub use crate::lexicon::{CoOccurrence, ContextFilter, Lexicon, LexiconError};
 pub use crate::matcher::{BuildError, Scratch, TermId, TextMatch};
 pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPONSE_WINDOWS};
 pub use crate::normalize::{normalize, Normalized};
+#[cfg(feature = "amazon-reports")]
+pub use crate::odr::{
+    decode_report, AmazonOdr, AmazonOrder, AmazonOrders, ChannelReconciliation, Charset, Compared,
+    FeedbackDateFormat, FeedbackEntry, FeedbackReport, MarketplaceOdr, OrdersRead,
+    PerformanceReport, Reconciliation, ReportError, ReportErrorKind, ReportOptions,
+};
 pub use crate::odr::{
     ChargebackKind, ClaimStatus, CountingRules, DailyTally, Defect, DefectDetail, DefectId,
     DefectKind, Forecast, Fulfillment, Ingest, KindCounts, OdrError, OdrPoint, OdrReport,

@@ -163,6 +163,9 @@ impl ServiceMetrics {
     }
 
     /// The metrics at `now`, most severe tier first, then by channel name.
+    ///
+    /// Any `now` is valid: a late-response window that would start before
+    /// [`DateTime::<Utc>::MIN_UTC`] starts there (saturation), so this never panics.
     pub fn report(&self, now: DateTime<Utc>) -> Vec<GroupMetrics> {
         let mut out: Vec<GroupMetrics> = self
             .groups
@@ -173,7 +176,11 @@ impl ServiceMetrics {
                 let late_response = LATE_RESPONSE_WINDOWS
                     .iter()
                     .map(|&days| {
-                        let since = now - TimeDelta::days(i64::from(days));
+                        // A window reaching before the earliest representable
+                        // instant starts there.
+                        let since = now
+                            .checked_sub_signed(TimeDelta::days(i64::from(days)))
+                            .unwrap_or(DateTime::<Utc>::MIN_UTC);
                         let mut messages = 0;
                         let mut late = 0;
                         for (opened, is_late) in &acc.compliance {

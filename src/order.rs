@@ -219,6 +219,18 @@ pub struct ClaimRules {
     pub contact_wait_hours: u32,
     /// Days after the maximum estimated delivery date until claims close.
     pub claim_limit_days: u32,
+    /// The older "not received" rule: the window also opens this many days after
+    /// the order date, if that is sooner than [`days_after_max_delivery`] after the
+    /// maximum delivery date ("3 days after the maximum delivery date or 30 days
+    /// after the order date, whichever is sooner", as some marketplaces' seller
+    /// help pages still state, e.g. Amazon.ca's A-to-z FAQ). `None` (the default)
+    /// follows today's Amazon.com help page 200783670; `Some(30)` the older rule.
+    /// With it, an order with an order date but no maximum delivery date has a
+    /// "not received" window too.
+    ///
+    /// [`days_after_max_delivery`]: ClaimRules::days_after_max_delivery
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_after_order_date: Option<u32>,
 }
 
 impl Default for ClaimRules {
@@ -227,7 +239,18 @@ impl Default for ClaimRules {
             days_after_max_delivery: 3,
             contact_wait_hours: 48,
             claim_limit_days: 90,
+            days_after_order_date: None,
         }
+    }
+}
+
+impl ClaimRules {
+    /// The older rule: "not received" also opens `days` after the order date, if
+    /// that is sooner (see [`ClaimRules::days_after_order_date`]).
+    #[must_use]
+    pub fn with_days_after_order_date(mut self, days: u32) -> ClaimRules {
+        self.days_after_order_date = Some(days);
+        self
     }
 }
 
@@ -294,6 +317,15 @@ impl<'a> OrderClock<'a> {
         } else {
             (second, first)
         };
+        // The older rule: also `n` days after the order date, whichever is sooner.
+        let by_order_date = rules
+            .days_after_order_date
+            .zip(order.order_date)
+            .and_then(|(n, d)| ends_of_days(d, [n; 3])[0]);
+        let not_received = match (not_received, by_order_date) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         OrderClock {
             order,
             rules,
@@ -331,11 +363,12 @@ impl<'a> OrderClock<'a> {
     }
 
     /// The earliest instant a buyer who first wrote at `first_contact` may claim
-    /// (the contact wait).
+    /// (the contact wait). Past the end of the time range it saturates at
+    /// [`DateTime::<Utc>::MAX_UTC`]: never a shorter wait than the rule's.
     pub(crate) fn after_contact_wait(&self, first_contact: DateTime<Utc>) -> DateTime<Utc> {
         first_contact
             .checked_add_signed(TimeDelta::hours(i64::from(self.rules.contact_wait_hours)))
-            .unwrap_or(first_contact)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// The claim window for the buyer's problem (`categories`), as known at `at`,
@@ -680,6 +713,69 @@ mod tests {
                 cats.iter().copied().collect(),
                 contact,
                 at,
+            )
+            .map(|w| (w.condition, w.opens_at));
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn older_rule_opens_30_days_after_the_order_date_if_sooner() {
+        // Los Angeles: a US date ends at 08:00 UTC in winter (07:00 in summer).
+        let older = ClaimRules::default().with_days_after_order_date(30);
+        let order = |ordered: Option<NaiveDate>, max: Option<NaiveDate>| {
+            let mut o = OrderContext::new().fulfillment(Fulfillment::Merchant);
+            o.order_date = ordered;
+            o.max_delivery_date = max;
+            o
+        };
+        // (name, order, rules, expected window)
+        let cases: Vec<(&str, OrderContext, ClaimRules, Result<_, NoWindow>)> = vec![
+            (
+                "order date + 30 is sooner than max delivery + 3",
+                order(Some(date(10, 1)), Some(date(11, 3))),
+                older,
+                Ok((ClaimCondition::NotReceived, utc(11, 1, 7, 0))),
+            ),
+            (
+                "max delivery + 3 is sooner",
+                order(Some(date(10, 20)), Some(date(11, 3))),
+                older,
+                Ok((ClaimCondition::NotReceived, utc(11, 7, 8, 0))),
+            ),
+            (
+                "no max delivery date: the order date alone opens it",
+                order(Some(date(10, 1)), None),
+                older,
+                Ok((ClaimCondition::NotReceived, utc(11, 1, 7, 0))),
+            ),
+            (
+                "today's rule ignores the order date",
+                order(Some(date(10, 1)), Some(date(11, 3))),
+                ClaimRules::default(),
+                Ok((ClaimCondition::NotReceived, utc(11, 7, 8, 0))),
+            ),
+            (
+                "today's rule without a max delivery date has no window",
+                order(Some(date(10, 1)), None),
+                ClaimRules::default(),
+                Err(NoWindow::UnknownDeliveryDate),
+            ),
+            (
+                "the older rule without an order date is today's rule",
+                order(None, Some(date(11, 3))),
+                older,
+                Ok((ClaimCondition::NotReceived, utc(11, 7, 8, 0))),
+            ),
+        ];
+        for (name, o, rules, want) in cases {
+            let got = claim_window(
+                &o,
+                Some(Marketplace::Us),
+                rules,
+                [C::Lost].into_iter().collect(),
+                utc(10, 2, 9, 0),
+                utc(11, 20, 9, 0),
             )
             .map(|w| (w.condition, w.opens_at));
             assert_eq!(got, want, "{name}");

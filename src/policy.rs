@@ -85,6 +85,53 @@ pub enum PolicyError {
         /// The name.
         name: String,
     },
+    /// A rule or compliance clock names a channel that is neither built in nor
+    /// declared in `other_channels` (names are exact: `amazon`, not `Amazon`).
+    #[error("{field}: unknown channel `{name}` (built in: amazon, shopify, tiktok_shop, instagram, ebay, walmart; declare others in other_channels)")]
+    UnknownChannel {
+        /// Where the name appeared.
+        field: String,
+        /// The name.
+        name: String,
+    },
+    /// The claim window would close before (or when) it opens.
+    #[error("claim_window: claim_limit_days ({closes}) must be more than days_after_max_delivery ({opens})")]
+    InvertedClaimWindow {
+        /// `days_after_max_delivery` as given.
+        opens: u32,
+        /// `claim_limit_days` as given.
+        closes: u32,
+    },
+    /// An `other_channels` entry is empty, repeated or a built-in channel's name.
+    #[error("other_channels[{index}]: `{name}` {problem}")]
+    BadOtherChannel {
+        /// The index of the entry.
+        index: usize,
+        /// The name.
+        name: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// A duration is longer than [`Policy::MAX_DURATION`].
+    #[error("{field}: `{value}` is longer than {max}")]
+    TooLong {
+        /// Where the value appeared.
+        field: String,
+        /// The value, as written.
+        value: String,
+        /// The maximum, as a duration.
+        max: String,
+    },
+    /// A whole number is larger than its maximum.
+    #[error("{field}: {value} is more than {max}")]
+    TooLarge {
+        /// Where the value appeared.
+        field: String,
+        /// The value.
+        value: u64,
+        /// The maximum.
+        max: u64,
+    },
 }
 
 /// Targets of one tier, validated.
@@ -168,12 +215,18 @@ pub struct PolicySpec {
     pub fallback: RiskTier,
     /// Targets per tier name (all five tiers are required).
     pub tiers: BTreeMap<String, TierSpec>,
-    /// Tier rules, first match wins.
-    #[serde(default)]
+    /// Tier rules, first match wins. Omitted: the built-in rules
+    /// ([`RuleSet::default`]); an empty list (`rules = []`): no rules.
+    #[serde(default = "default_rules")]
     pub rules: Vec<Rule>,
-    /// Marketplace-enforced wall-clock limits.
-    #[serde(default)]
+    /// Marketplace-enforced wall-clock limits. Omitted: the built-in ones
+    /// (Amazon's 24 h); an empty list (`compliance = []`): none.
+    #[serde(default = "default_compliance")]
     pub compliance: Vec<ComplianceClock>,
+    /// Names of [`Channel::Other`](crate::Channel::Other) channels that rules and
+    /// compliance clocks may name, besides the built-in channels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_channels: Vec<String>,
     /// What auto-replies do.
     #[serde(default)]
     pub auto_reply: AutoReplyRule,
@@ -191,6 +244,28 @@ pub struct PolicySpec {
 fn yes() -> bool {
     true
 }
+
+fn default_rules() -> Vec<Rule> {
+    RuleSet::default().rules
+}
+
+fn default_compliance() -> Vec<ComplianceClock> {
+    vec![ComplianceClock {
+        name: "amazon_24h".to_owned(),
+        channels: vec!["amazon".to_owned()],
+        limit: TimeDelta::hours(24),
+    }]
+}
+
+/// The built-in channel names a policy may use without declaring them.
+const BUILTIN_CHANNELS: [&str; 6] = [
+    "amazon",
+    "shopify",
+    "tiktok_shop",
+    "instagram",
+    "ebay",
+    "walmart",
+];
 
 fn default_fallback() -> RiskTier {
     RiskTier::Low
@@ -215,6 +290,79 @@ mod duration_serde {
     }
 }
 
+/// Finds where a JSON policy fails to deserialise, as a field path.
+#[cfg(feature = "json")]
+mod json_path {
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+
+    use super::{AutoReplyRule, ComplianceClock, Rule, TierSpec};
+    use crate::calendar::CalendarSpec;
+    use crate::order::ClaimRules;
+    use crate::risk::RiskTier;
+
+    /// `"rules[0] `r`: events: "`-style prefix for the first value that does not
+    /// deserialise, if it can be found.
+    pub(super) fn locate(text: &str) -> Option<String> {
+        let value: Value = serde_json::from_str(text).ok()?;
+        for (key, v) in value.as_object()? {
+            let found = match key.as_str() {
+                "rules" => each::<Rule>(key, v),
+                "compliance" => each::<ComplianceClock>(key, v),
+                "calendars" => each::<CalendarSpec>(key, v),
+                "tiers" => v.as_object().and_then(|m| {
+                    m.iter()
+                        .find_map(|(name, t)| object::<TierSpec>(&format!("tier `{name}`"), t))
+                }),
+                "claim_window" => object::<ClaimRules>(key, v),
+                "auto_reply" => object::<AutoReplyRule>(key, v),
+                "fallback" => serde_json::from_value::<RiskTier>(v.clone())
+                    .is_err()
+                    .then(|| format!("{key}: ")),
+                _ => None,
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    fn each<T: DeserializeOwned>(key: &str, v: &Value) -> Option<String> {
+        v.as_array()?.iter().enumerate().find_map(|(i, item)| {
+            let name = item
+                .get("name")
+                .and_then(Value::as_str)
+                .map(|n| format!(" `{n}`"))
+                .unwrap_or_default();
+            object::<T>(&format!("{key}[{i}]{name}"), item)
+        })
+    }
+
+    /// The path of `v` if it fails, with the key that fails: the one whose removal
+    /// makes it load, or only complain that this very key is missing.
+    fn object<T: DeserializeOwned>(path: &str, v: &Value) -> Option<String> {
+        if serde_json::from_value::<T>(v.clone()).is_ok() {
+            return None;
+        }
+        let Some(map) = v.as_object() else {
+            return Some(format!("{path}: "));
+        };
+        for key in map.keys() {
+            let mut without = map.clone();
+            without.remove(key);
+            match serde_json::from_value::<T>(Value::Object(without)) {
+                Ok(_) => return Some(format!("{path}: {key}: ")),
+                Err(e) if e.to_string().starts_with(&format!("missing field `{key}`")) => {
+                    return Some(format!("{path}: {key}: "))
+                }
+                Err(_) => {}
+            }
+        }
+        Some(format!("{path}: "))
+    }
+}
+
 #[derive(Debug)]
 struct Inner {
     /// Indexed by `tier_index`.
@@ -225,6 +373,7 @@ struct Inner {
     cap_due_at_claim_window: bool,
     claim_rules: ClaimRules,
     calendars: BTreeMap<String, Calendar>,
+    other_channels: Vec<String>,
     always_open: Calendar,
     /// Offset tables of the marketplaces' zones, built on first use.
     zones: MarketplaceZones,
@@ -241,6 +390,28 @@ struct MarketplaceZones([OnceLock<ZoneTable>; Marketplace::ALL.len()]);
 /// [`Policy::default`] is the seed table: `odr_critical` 60 min, `odr_high` 2 h,
 /// `compliance` 12 h, `loyalty` 4 h, `low` 24 h, calendar hours, the default tier
 /// rules, Amazon's 24 h compliance clock, and auto-replies that stop no clock.
+///
+/// # Omitted sections
+///
+/// In a policy file, all five tiers are required; every other section, when
+/// omitted, is the built-in default: `rules` the default tier rules, `compliance`
+/// Amazon's 24 h clock, `claim_window` Amazon's published conditions, `auto_reply`
+/// stopping no clock, `fallback` `low`. An explicit empty list opts out:
+/// `rules = []` (every ticket gets the fallback tier) or `compliance = []` (no
+/// marketplace clock). So a file that gives only the tier targets, as below, still
+/// escalates an A-to-z threat and still tracks Amazon's 24 h.
+///
+/// # Names and ranges
+///
+/// Every name is checked at load: tiers, calendars, marketplaces, categories and
+/// event kinds, and channels, which must be a built-in channel name (`amazon`,
+/// `shopify`, `tiktok_shop`, `instagram`, `ebay`, `walmart`: exact, lower case) or
+/// be declared in `other_channels` (for [`Channel::Other`](crate::Channel::Other)).
+/// Durations are at most [`Policy::MAX_DURATION`] (365 days); claim-window
+/// `days_after_max_delivery`, `claim_limit_days` and `days_after_order_date` at
+/// most 365, `claim_limit_days` more than `days_after_max_delivery`, and
+/// `contact_wait_hours` at most 8 760. Anything else fails to load, naming its
+/// field.
 ///
 /// ```
 /// use chrono::TimeDelta;
@@ -262,6 +433,9 @@ struct MarketplaceZones([OnceLock<ZoneTable>; Marketplace::ALL.len()]);
 ///     first_response = "1d"
 /// "#)?;
 /// assert_eq!(custom.targets(RiskTier::OdrCritical).first_response, TimeDelta::minutes(30));
+/// // Omitted sections are the built-in ones.
+/// assert_eq!(custom.rules(), policy.rules());
+/// assert_eq!(custom.compliance(), policy.compliance());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -292,8 +466,11 @@ impl Policy {
     /// As [`Policy::from_toml_str`].
     #[cfg(feature = "json")]
     pub fn from_json_str(text: &str) -> Result<Policy, PolicyError> {
-        let spec: PolicySpec =
-            serde_json::from_str(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
+        let spec: PolicySpec = serde_json::from_str(text).map_err(|e| {
+            // serde_json says only "line 1 column 58": name the field too.
+            let place = json_path::locate(text).unwrap_or_default();
+            PolicyError::Syntax(format!("{place}{e}"))
+        })?;
         Policy::try_from(spec)
     }
 
@@ -329,12 +506,17 @@ impl Policy {
             tiers,
             rules: i.rules.rules.clone(),
             compliance: i.compliance.clone(),
+            other_channels: i.other_channels.clone(),
             auto_reply: i.auto_reply,
             cap_due_at_claim_window: i.cap_due_at_claim_window,
             claim_window: i.claim_rules,
             calendars: i.calendars.values().map(CalendarSpec::from).collect(),
         }
     }
+
+    /// The longest duration a policy may give (365 days): targets, compliance
+    /// limits and `claim_window_opens_within`. Longer values fail to load.
+    pub const MAX_DURATION: TimeDelta = TimeDelta::days(MAX_DAYS as i64);
 
     /// The targets of a tier.
     pub fn targets(&self, tier: RiskTier) -> &TierTargets {
@@ -423,6 +605,10 @@ impl Inner {
 
 const DEFAULT_AT_RISK: f64 = 0.25;
 
+/// The largest number of days a policy may give (claim-window days; 24 times as
+/// many contact-wait hours).
+const MAX_DAYS: u32 = 365;
+
 impl Default for Policy {
     fn default() -> Self {
         let targets = |minutes: i64| TierTargets {
@@ -442,11 +628,8 @@ impl Default for Policy {
                     targets(24 * 60),
                 ],
                 rules: RuleSet::default(),
-                compliance: vec![ComplianceClock {
-                    name: "amazon_24h".to_owned(),
-                    channels: vec!["amazon".to_owned()],
-                    limit: TimeDelta::hours(24),
-                }],
+                compliance: default_compliance(),
+                other_channels: Vec::new(),
                 auto_reply: AutoReplyRule::default(),
                 cap_due_at_claim_window: true,
                 claim_rules: ClaimRules::default(),
@@ -460,12 +643,54 @@ impl Default for Policy {
 
 fn parse_target(field: String, value: &str) -> Result<TimeDelta, PolicyError> {
     match duration::parse(value) {
-        Some(d) if d > TimeDelta::zero() => Ok(d),
+        Some(d) if d > TimeDelta::zero() => check_length(field, d, value),
         Some(_) => Err(PolicyError::NonPositive { field }),
         None => Err(PolicyError::BadDuration {
             field,
             value: value.to_owned(),
         }),
+    }
+}
+
+/// `d` if it is at most [`Policy::MAX_DURATION`].
+fn check_length(field: String, d: TimeDelta, written: &str) -> Result<TimeDelta, PolicyError> {
+    if d <= Policy::MAX_DURATION {
+        Ok(d)
+    } else {
+        Err(PolicyError::TooLong {
+            field,
+            value: written.to_owned(),
+            max: duration::format(Policy::MAX_DURATION),
+        })
+    }
+}
+
+fn check_at_most(field: &str, value: u32, max: u32) -> Result<(), PolicyError> {
+    if value <= max {
+        Ok(())
+    } else {
+        Err(PolicyError::TooLarge {
+            field: field.to_owned(),
+            value: u64::from(value),
+            max: u64::from(max),
+        })
+    }
+}
+
+fn check_channels(
+    field: impl Fn() -> String,
+    names: &[String],
+    other: &[String],
+) -> Result<(), PolicyError> {
+    match names
+        .iter()
+        .find(|n| !BUILTIN_CHANNELS.contains(&n.as_str()) && !other.contains(n))
+    {
+        Some(name) => Err(PolicyError::UnknownChannel {
+            field: field(),
+            name: name.clone(),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -539,11 +764,56 @@ impl TryFrom<PolicySpec> for Policy {
             .try_into()
             .map_err(|_| PolicyError::MissingTier(RiskTier::Low))?;
 
+        for (index, name) in spec.other_channels.iter().enumerate() {
+            let problem = if name.is_empty() {
+                Some("must not be empty")
+            } else if BUILTIN_CHANNELS.contains(&name.as_str()) {
+                Some("is a built-in channel")
+            } else if spec.other_channels.iter().take(index).any(|n| n == name) {
+                Some("is listed twice")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(PolicyError::BadOtherChannel {
+                    index,
+                    name: name.clone(),
+                    problem,
+                });
+            }
+        }
+        let claim = spec.claim_window;
+        check_at_most(
+            "claim_window.days_after_max_delivery",
+            claim.days_after_max_delivery,
+            MAX_DAYS,
+        )?;
+        check_at_most(
+            "claim_window.contact_wait_hours",
+            claim.contact_wait_hours,
+            MAX_DAYS * 24,
+        )?;
+        check_at_most(
+            "claim_window.claim_limit_days",
+            claim.claim_limit_days,
+            MAX_DAYS,
+        )?;
+        if let Some(days) = claim.days_after_order_date {
+            check_at_most("claim_window.days_after_order_date", days, MAX_DAYS)?;
+        }
+        if claim.days_after_max_delivery >= claim.claim_limit_days {
+            return Err(PolicyError::InvertedClaimWindow {
+                opens: claim.days_after_max_delivery,
+                closes: claim.claim_limit_days,
+            });
+        }
         for (index, rule) in spec.rules.iter().enumerate() {
-            check_calendar(
-                format!("rules[{index}] `{}`: calendar", rule.name),
-                &rule.calendar,
-            )?;
+            let f = |what: &str| format!("rules[{index}] `{}`: {what}", rule.name);
+            check_calendar(f("calendar"), &rule.calendar)?;
+            check_channels(|| f("channels"), &rule.channels, &spec.other_channels)?;
+            if let Some(d) = rule.claim_window_opens_within {
+                check_length(f("claim_window_opens_within"), d, &duration::format(d))?;
+            }
             if spec.rules.iter().take(index).any(|r| r.name == rule.name) {
                 return Err(PolicyError::DuplicateRule {
                     index,
@@ -552,11 +822,12 @@ impl TryFrom<PolicySpec> for Policy {
             }
         }
         for (index, clock) in spec.compliance.iter().enumerate() {
+            let f = |what: &str| format!("compliance[{index}] `{}`: {what}", clock.name);
             if clock.limit <= TimeDelta::zero() {
-                return Err(PolicyError::NonPositive {
-                    field: format!("compliance[{index}] `{}`: limit", clock.name),
-                });
+                return Err(PolicyError::NonPositive { field: f("limit") });
             }
+            check_length(f("limit"), clock.limit, &duration::format(clock.limit))?;
+            check_channels(|| f("channels"), &clock.channels, &spec.other_channels)?;
         }
         Ok(Policy {
             inner: Arc::new(Inner {
@@ -566,6 +837,7 @@ impl TryFrom<PolicySpec> for Policy {
                     fallback: spec.fallback,
                 },
                 compliance: spec.compliance,
+                other_channels: spec.other_channels,
                 auto_reply: spec.auto_reply,
                 cap_due_at_claim_window: spec.cap_due_at_claim_window,
                 claim_rules: spec.claim_window,

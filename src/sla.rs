@@ -4,7 +4,7 @@
 use std::cell::OnceCell;
 use std::fmt;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::Assessment;
@@ -29,8 +29,9 @@ pub enum SlaError {
         /// Its time.
         at: DateTime<Utc>,
     },
-    /// A deadline fell outside the representable time range.
-    #[error("ticket `{ticket}`: a deadline falls outside the representable time range")]
+    /// A deadline fell outside the representable time range, or outside the years
+    /// 0000 to 9999 that RFC 3339 can write.
+    #[error("ticket `{ticket}`: a deadline falls outside the representable time range (years 0000 to 9999)")]
     OutOfRange {
         /// The ticket id.
         ticket: String,
@@ -308,6 +309,22 @@ impl<'p, 't> Walk<'p, 't> {
         }
     }
 
+    /// `calendar.add(at, d)`; running off the time range on the built-in 24/7
+    /// calendar (which no policy file names) is [`SlaError::OutOfRange`].
+    fn add(
+        &self,
+        calendar: &Calendar,
+        at: DateTime<Utc>,
+        d: TimeDelta,
+    ) -> Result<DateTime<Utc>, SlaError> {
+        calendar.add(at, d).map_err(|e| match e {
+            CalendarError::OutOfRange { .. } if calendar.is_always_open() => SlaError::OutOfRange {
+                ticket: self.ticket.id.clone(),
+            },
+            e => self.cal_err(e),
+        })
+    }
+
     /// The claim window as the facts known at `at` give it.
     fn window_at(&self, at: DateTime<Utc>) -> Option<Result<ClaimWindow, NoWindow>> {
         let clock = self.order.as_ref()?;
@@ -364,7 +381,7 @@ impl<'p, 't> Walk<'p, 't> {
         } else {
             (ObligationKind::FirstResponse, targets.first_response)
         };
-        let due_at = calendar.add(at, target).map_err(|e| self.cal_err(e))?;
+        let due_at = self.add(calendar, at, target)?;
         let mut open = Open {
             ob: new_obligation(kind, t, index, at, due_at, target),
             calendar,
@@ -437,7 +454,7 @@ impl<'p, 't> Walk<'p, 't> {
             .any(|o| o.ob.kind == ObligationKind::Resolution);
         if let (Some(res), false) = (targets.resolution, has_resolution) {
             let calendar = self.policy.calendar_for(t, rule);
-            let due_at = calendar.add(at, res).map_err(|e| self.cal_err(e))?;
+            let due_at = self.add(calendar, at, res)?;
             let ob = new_obligation(ObligationKind::Resolution, t, index, at, due_at, res);
             self.open.push(Open {
                 ob,
@@ -478,7 +495,13 @@ impl Policy {
     /// Evaluates a ticket's SLA at `now` from its whole history and its assessment
     /// (whose matches say which message carried which categories).
     ///
-    /// Entries after `now` are ignored: the report is the state as of `now`. For an
+    /// The report is the state as of `now`. Entries dated after `now` (clock skew
+    /// between the help desk and the caller, or a replay at an earlier `now`) are
+    /// never credited and never hidden: a buyer message, claim or chargeback after
+    /// `now` is evaluated as if it had just arrived at `now` (its tier from its
+    /// content, the full target remaining), while a reply, waiver, pause, resume or
+    /// resolution after `now` is ignored. So a ticket received after `now` is
+    /// waiting, never `met`. For an
     /// Amazon ticket with [`OrderContext`](crate::OrderContext), the buyer's A-to-z
     /// claim window is computed after each buyer message; its opening while the
     /// ticket waits is an event of its own (re-tiering the ticket), and, with
@@ -487,7 +510,8 @@ impl Policy {
     /// # Errors
     /// [`SlaError::OutOfOrder`] if the history is not in time order;
     /// [`SlaError::Calendar`] or [`SlaError::OutOfRange`] if a deadline falls outside
-    /// the representable range.
+    /// the representable range or outside the years 0000 to 9999 (every instant of
+    /// a report can be written as RFC 3339).
     pub fn evaluate(
         &self,
         ticket: &Ticket,
@@ -538,10 +562,15 @@ impl Policy {
                 });
             }
             prev = Some(m.at);
-            if m.at > now {
-                break;
-            }
-            let at = m.at;
+            // Clock skew: work that arrives after `now` is owed from `now` on (never
+            // "met" by being ignored); a closing entry after `now` is not credited.
+            let at = if m.at <= now {
+                m.at
+            } else if opens_work(m.kind) {
+                now
+            } else {
+                continue;
+            };
             w.window_opening(at)?;
             match m.kind {
                 MessageKind::BuyerMessage => w.buyer_message(index, at, *cats)?,
@@ -701,10 +730,23 @@ impl Policy {
         }
         let mut all = w.closed;
         all.extend(w.open.into_iter().map(|o| o.ob));
+        if all.iter().any(|o| !(0..=9999).contains(&o.due_at.year())) {
+            return Err(SlaError::OutOfRange {
+                ticket: ticket.id.clone(),
+            });
+        }
         all.sort_by_key(|o| (o.message, o.opened_at, o.kind == ObligationKind::Compliance));
         report.obligations = all;
         Ok(report)
     }
+}
+
+/// Whether an entry of this kind opens work (a reply becomes owed).
+const fn opens_work(kind: MessageKind) -> bool {
+    matches!(
+        kind,
+        MessageKind::BuyerMessage | MessageKind::ClaimFiled | MessageKind::ChargebackFiled
+    )
 }
 
 fn new_obligation(

@@ -107,3 +107,29 @@ fn public_types_have_the_auto_traits() {
     assert_all::<WindowExit>();
     assert_all::<WindowRange>();
 }
+
+#[cfg(feature = "amazon-reports")]
+#[test]
+fn amazon_report_types_have_the_auto_traits() {
+    use odr_guard::{
+        AmazonOdr, AmazonOrder, AmazonOrders, ChannelReconciliation, Charset, Compared,
+        FeedbackDateFormat, FeedbackEntry, FeedbackReport, MarketplaceOdr, OrdersRead,
+        PerformanceReport, Reconciliation, ReportError, ReportErrorKind, ReportOptions,
+    };
+    assert_all::<AmazonOdr>();
+    assert_all::<AmazonOrder>();
+    assert_all::<AmazonOrders>();
+    assert_all::<ChannelReconciliation>();
+    assert_all::<Charset>();
+    assert_all::<Compared<u64>>();
+    assert_all::<FeedbackDateFormat>();
+    assert_all::<FeedbackEntry>();
+    assert_all::<FeedbackReport>();
+    assert_all::<MarketplaceOdr>();
+    assert_all::<OrdersRead>();
+    assert_all::<PerformanceReport>();
+    assert_all::<Reconciliation>();
+    assert_all::<ReportError>();
+    assert_all::<ReportErrorKind>();
+    assert_all::<ReportOptions>();
+}

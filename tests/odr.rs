@@ -533,6 +533,11 @@ fn bad_settings_and_ranges_are_typed_errors() {
             "odr settings: target must be a fraction above 0 and at most 1, got 1.5",
         ),
         (
+            "below_ppm",
+            b().warning(0.0000004).build(),
+            "odr settings: warning 0.0000004 is below one part per million (0.000001), the smallest threshold the tracker resolves",
+        ),
+        (
             "order",
             b().warning(0.02).build(),
             "odr settings: warning (0.02) must not be above target (0.01)",

@@ -31,3 +31,16 @@ fn bundled_business_hours_policy_loads_and_round_trips() {
     let again = Policy::from_toml_str(&policy.to_toml_string().unwrap()).unwrap();
     assert_eq!(again.to_spec(), policy.to_spec());
 }
+
+#[test]
+fn the_older_claim_rule_loads_from_the_claim_window_section() {
+    let text = include_str!("../examples/policies/default.toml").replace(
+        "claim_limit_days = 90",
+        "claim_limit_days = 90\ndays_after_order_date = 30",
+    );
+    let policy = Policy::from_toml_str(&text).expect("loads");
+    assert_eq!(policy.claim_rules().days_after_order_date, Some(30));
+    assert_eq!(Policy::default().claim_rules().days_after_order_date, None);
+    let again = Policy::from_toml_str(&policy.to_toml_string().unwrap()).unwrap();
+    assert_eq!(again.claim_rules(), policy.claim_rules());
+}

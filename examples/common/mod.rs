@@ -1,8 +1,11 @@
-//! Shared by the `triage` and `sla_board` examples: the JSON-lines ticket format
-//! (a contract: see README.md) and command-line helpers.
+//! Shared by the `triage`, `sla_board` and `classify` examples: the JSON-lines
+//! ticket format (a contract: see README.md), its one reader, and command-line
+//! and output helpers.
 #![allow(dead_code)] // each example uses a part
 
-use std::io::BufRead;
+use std::collections::HashMap;
+use std::io::{self, BufRead};
+use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use odr_guard::{Channel, Marketplace, Message, MessageKind, OrderContext, Policy, Ticket};
@@ -26,9 +29,10 @@ pub struct TicketLine {
     pub events: Vec<EventLine>,
     /// Order facts: `order_date`, `fulfillment` (`merchant`/`amazon`),
     /// `max_delivery_date` (dates `YYYY-MM-DD`), `delivered_at`,
-    /// `return_requested_at`, `refunded_at`, `chargeback_at` (RFC 3339).
+    /// `return_requested_at`, `refunded_at`, `chargeback_at` (RFC 3339). Read by
+    /// field so that an error names the field.
     #[serde(default)]
-    pub order: Option<OrderContext>,
+    pub order: Option<serde_json::Value>,
 }
 
 /// One entry of `events`.
@@ -40,10 +44,56 @@ pub struct EventLine {
     pub body: Option<String>,
 }
 
+/// Parses an RFC 3339 instant. A leap second (`23:59:60`) is rejected: chrono
+/// would keep it as a 61st second that no deadline arithmetic can honour exactly.
 fn instant(field: &str, s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
+    let t = DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{field}: `{s}` is not an RFC 3339 time ({e})"))
+        .map_err(|e| format!("{field}: `{s}` is not an RFC 3339 time ({e})"))?;
+    no_leap_second(field, t)
+}
+
+fn no_leap_second(field: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    if t.timestamp_subsec_nanos() >= 1_000_000_000 {
+        Err(format!(
+            "{field}: leap seconds (23:59:60) are not supported; write 23:59:59 or the next minute's 00"
+        ))
+    } else {
+        Ok(t)
+    }
+}
+
+/// Reads `order`, naming the offending field when one is bad.
+fn order(value: serde_json::Value) -> Result<OrderContext, String> {
+    match serde_json::from_value::<OrderContext>(value.clone()) {
+        Ok(o) => {
+            let times = [
+                ("delivered_at", o.delivered_at),
+                ("return_requested_at", o.return_requested_at),
+                ("refunded_at", o.refunded_at),
+                ("chargeback_at", o.chargeback_at),
+            ];
+            for (name, t) in times {
+                if let Some(t) = t {
+                    no_leap_second(&format!("order.{name}"), t)?;
+                }
+            }
+            Ok(o)
+        }
+        Err(e) => {
+            // Find the field: each one alone, in the order written.
+            if let serde_json::Value::Object(map) = value {
+                for (key, v) in map {
+                    let alone =
+                        serde_json::Value::Object([(key.clone(), v.clone())].into_iter().collect());
+                    if let Err(e) = serde_json::from_value::<OrderContext>(alone) {
+                        return Err(format!("order.{key}: `{v}` is invalid ({e})"));
+                    }
+                }
+            }
+            Err(format!("order: {e}"))
+        }
+    }
 }
 
 /// Parses one line into a ticket: the line's own subject and body are the first buyer
@@ -62,7 +112,7 @@ pub fn parse_ticket(line: &str) -> Result<Ticket, String> {
     first.subject = raw.subject;
     let mut ticket = Ticket::new(raw.id, channel).with_message(first);
     ticket.order_id = raw.order_id;
-    ticket.order = raw.order;
+    ticket.order = raw.order.map(order).transpose()?;
     let mut prev = received;
     for (i, e) in raw.events.into_iter().enumerate() {
         let at = instant(&format!("events[{i}].at"), &e.at)?;
@@ -90,33 +140,115 @@ pub fn parse_ticket(line: &str) -> Result<Ticket, String> {
     Ok(ticket)
 }
 
-/// Reads every line of `input`: valid tickets with their line numbers, and a count of
-/// bad lines (each reported on stderr with its line number and reason).
-pub fn read_tickets(input: impl BufRead) -> (Vec<(usize, Ticket)>, usize) {
-    let mut tickets = Vec::new();
-    let mut bad = 0;
-    for (n, line) in input.lines().enumerate() {
-        let number = n + 1;
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("line {number}: unreadable: {e}");
-                bad += 1;
-                continue;
-            }
-        };
-        if line.trim().is_empty() {
-            continue;
-        }
-        match parse_ticket(&line) {
-            Ok(t) => tickets.push((number, t)),
-            Err(reason) => {
-                eprintln!("line {number}: {reason}");
-                bad += 1;
-            }
+/// One line of input, as the shared reader sees it.
+pub enum Line {
+    /// A valid ticket and its line number.
+    Ticket(usize, Ticket),
+    /// A line that could not be used: its number and why (the run goes on).
+    Bad(usize, String),
+}
+
+/// The one reader of the JSON-lines ticket format, with one set of rules for every
+/// example: a UTF-8 byte order mark before the first line is skipped; blank lines
+/// are skipped; a line that is not UTF-8, not a valid ticket, or repeats the id of
+/// an earlier valid line is bad (reported, the run goes on); an I/O error (e.g.
+/// stdin is a directory) ends the run.
+pub struct TicketReader<R> {
+    input: R,
+    line: usize,
+    buf: Vec<u8>,
+    first_line: HashMap<String, usize>,
+}
+
+impl<R: BufRead> TicketReader<R> {
+    pub fn new(input: R) -> Self {
+        TicketReader {
+            input,
+            line: 0,
+            buf: Vec::new(),
+            first_line: HashMap::new(),
         }
     }
-    (tickets, bad)
+
+    /// The next non-blank line; `Ok(None)` at the end of input.
+    ///
+    /// # Errors
+    /// The input could not be read: the caller must end the run.
+    pub fn next_line(&mut self) -> io::Result<Option<Line>> {
+        loop {
+            self.buf.clear();
+            if self.input.read_until(b'\n', &mut self.buf)? == 0 {
+                return Ok(None);
+            }
+            self.line += 1;
+            let number = self.line;
+            let mut bytes = self.buf.as_slice();
+            if number == 1 {
+                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            }
+            let text = match std::str::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => return Ok(Some(Line::Bad(number, format!("not UTF-8 ({e})")))),
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let ticket = match parse_ticket(text) {
+                Ok(t) => t,
+                Err(reason) => return Ok(Some(Line::Bad(number, reason))),
+            };
+            if let Some(first) = self.first_line.get(&ticket.id) {
+                let reason = format!("duplicate id `{}` (first on line {first})", ticket.id);
+                return Ok(Some(Line::Bad(number, reason)));
+            }
+            self.first_line.insert(ticket.id.clone(), number);
+            return Ok(Some(Line::Ticket(number, ticket)));
+        }
+    }
+}
+
+/// Reads every line of `input` with [`TicketReader`]: valid tickets with their line
+/// numbers, and a count of bad lines (each reported on stderr with its line number
+/// and reason).
+///
+/// # Errors
+/// The input could not be read (already reported on stderr as `{program}: ...`).
+pub fn read_tickets(
+    program: &str,
+    input: impl BufRead,
+) -> Result<(Vec<(usize, Ticket)>, usize), ExitCode> {
+    let mut reader = TicketReader::new(input);
+    let mut tickets = Vec::new();
+    let mut bad = 0;
+    loop {
+        match reader.next_line() {
+            Ok(Some(Line::Ticket(n, t))) => tickets.push((n, t)),
+            Ok(Some(Line::Bad(n, reason))) => {
+                eprintln!("line {n}: {reason}");
+                bad += 1;
+            }
+            Ok(None) => return Ok((tickets, bad)),
+            Err(e) => return Err(read_failed(program, &e)),
+        }
+    }
+}
+
+/// Reports that standard input could not be read; the run ends with exit code 1.
+pub fn read_failed(program: &str, e: &io::Error) -> ExitCode {
+    eprintln!("{program}: cannot read standard input: {e}");
+    ExitCode::from(1)
+}
+
+/// What a failed write to standard output means: a broken pipe (the reader went
+/// away, as with `| head`) is a normal end, `Ok`; any other error is reported and
+/// ends the run with exit code 1.
+pub fn write_failed(program: &str, e: &io::Error) -> Result<(), ExitCode> {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        eprintln!("{program}: cannot write output: {e}");
+        Err(ExitCode::from(1))
+    }
 }
 
 /// Options shared by the examples: `--policy FILE`, `--now RFC3339`, and the rest.
@@ -126,15 +258,38 @@ pub struct Options {
     pub flags: Vec<String>,
 }
 
-/// [`parse_options`], or the error printed on stderr and exit code 2.
-pub fn options_or_exit(usage: &str) -> Result<Options, std::process::ExitCode> {
-    parse_options(usage).map_err(|e| {
-        eprintln!("{e}");
-        std::process::ExitCode::from(2)
-    })
+/// [`parse_options`]; `--help` prints `usage` on stdout and ends with exit code 0,
+/// a bad argument prints its error on stderr and ends with exit code 2.
+pub fn options_or_exit(usage: &str) -> Result<Options, ExitCode> {
+    match parse_options(usage) {
+        Ok(Some(o)) => Ok(o),
+        Ok(None) => Err(help(usage)),
+        Err(e) => {
+            eprintln!("{e}");
+            Err(ExitCode::from(2))
+        }
+    }
 }
 
-pub fn parse_options(usage: &str) -> Result<Options, String> {
+/// Prints `usage` on stdout for `--help`: exit code 0 (a broken pipe is fine too).
+pub fn help(usage: &str) -> ExitCode {
+    use std::io::Write;
+    let mut out = io::stdout().lock();
+    match writeln!(out, "{usage}").and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => write_failed("help", &e).err().unwrap_or(ExitCode::SUCCESS),
+    }
+}
+
+/// Whether `path` names a JSON file (extension `json`, in any case).
+pub fn is_json_path(path: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// The options, or `None` for `--help`.
+pub fn parse_options(usage: &str) -> Result<Option<Options>, String> {
     let mut policy = Policy::default();
     let mut now = DateTime::<Utc>::from(std::time::SystemTime::now());
     let mut flags = Vec::new();
@@ -146,7 +301,7 @@ pub fn parse_options(usage: &str) -> Result<Options, String> {
                     .next()
                     .ok_or(format!("--policy needs a file\n{usage}"))?;
                 let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-                policy = if path.ends_with(".json") {
+                policy = if is_json_path(&path) {
                     Policy::from_json_str(&text)
                 } else {
                     Policy::from_toml_str(&text)
@@ -159,11 +314,11 @@ pub fn parse_options(usage: &str) -> Result<Options, String> {
                     .ok_or(format!("--now needs an RFC 3339 time\n{usage}"))?;
                 now = instant("--now", &s)?;
             }
-            "-h" | "--help" => return Err(usage.to_owned()),
+            "-h" | "--help" => return Ok(None),
             _ => flags.push(arg),
         }
     }
-    Ok(Options { policy, now, flags })
+    Ok(Some(Options { policy, now, flags }))
 }
 
 /// RFC 3339 in UTC with a `Z` and whole seconds: `2026-11-02T10:00:00Z`.

@@ -150,10 +150,24 @@ const ORDER_COLUMNS: &[&str] = &[
 ];
 
 /// Reads `order_id,order_date,fulfillment[,marketplace,cancelled]` rows.
+#[allow(dead_code)] // used by the ingest benchmark and tests/odr_csv.rs
 pub fn read_orders<R: io::Read>(
     file: &str,
     input: R,
     mut sink: impl FnMut(Order),
+) -> Result<Vec<RowError>, RowError> {
+    read_orders_with(file, input, |o| {
+        sink(o);
+        Ok(())
+    })
+}
+
+/// As [`read_orders`], with a sink that may refuse an order: its reason becomes a
+/// bad row (with the row's line).
+pub fn read_orders_with<R: io::Read>(
+    file: &str,
+    input: R,
+    mut sink: impl FnMut(Order) -> Result<(), String>,
 ) -> Result<Vec<RowError>, RowError> {
     let names = ORDER_COLUMNS;
     read_rows(file, input, names, 3, |c, row| {
@@ -179,8 +193,7 @@ pub fn read_orders<R: io::Read>(
         let cancelled = c.opt(row, 4);
         let cancelled = parse_bool(cancelled)
             .ok_or_else(|| format!("bad cancelled `{cancelled}` (true or false)"))?;
-        sink(order.with_cancelled(cancelled));
-        Ok(())
+        sink(order.with_cancelled(cancelled))
     })
 }
 

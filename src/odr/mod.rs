@@ -8,12 +8,20 @@
 //! The rules and their sources are in one place each: which defects count in
 //! [`CountingRules`], window length, lag and thresholds in [`OdrSettings`].
 
+#[cfg(feature = "amazon-reports")]
+mod amazon;
 mod model;
 mod report;
 mod settings;
 mod tally;
 mod tracker;
 
+#[cfg(feature = "amazon-reports")]
+pub use self::amazon::{
+    decode_report, AmazonOdr, AmazonOrder, AmazonOrders, ChannelReconciliation, Charset, Compared,
+    FeedbackDateFormat, FeedbackEntry, FeedbackReport, MarketplaceOdr, OrdersRead,
+    PerformanceReport, Reconciliation, ReportError, ReportErrorKind, ReportOptions,
+};
 pub use self::model::{
     ChargebackKind, ClaimStatus, Defect, DefectDetail, DefectId, DefectKind, Fulfillment, Order,
     OrderId, Stars,
@@ -57,6 +65,15 @@ pub enum OdrError {
         /// `target` or `warning`.
         name: &'static str,
         /// The rejected value, as text (it may be NaN).
+        value: String,
+    },
+    /// A threshold is above 0 but below one part per million, the finest
+    /// resolution the tracker counts in.
+    #[error("odr settings: {name} {value} is below one part per million (0.000001), the smallest threshold the tracker resolves")]
+    ThresholdBelowPpm {
+        /// `target` or `warning`.
+        name: &'static str,
+        /// The rejected value, as text.
         value: String,
     },
     /// The warning threshold is above the target.

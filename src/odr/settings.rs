@@ -21,6 +21,12 @@ pub(crate) const PPM: u64 = 1_000_000;
 ///   `withdrawn`, `cancelled_order`, `reversed_on_appeal` and `amazon_funded` do
 ///   not. Current Seller Central wording counts "a claim that is not denied"; older
 ///   Amazon Pay pages count every claim: change the table to follow them.
+/// - Claims on orders cancelled by the seller or by Amazon (`cancelled_order`): the
+///   sources disagree. Third-party guides to the ODR (help page 200205250) say such
+///   claims do not count, and this crate's default leaves them out; Amazon staff
+///   answering on the Seller Central forums have counted them as defects.
+///   To count them, `with_claim_status(ClaimStatus::CancelledOrder, true)`
+///   (`odr_report --count-cancelled-order-claims`).
 /// - Chargebacks: only `service` chargebacks count; `fraud` ones are Amazon's.
 /// - Negative feedback: 1 and 2 stars count (`negative_feedback_max_stars = 2`).
 /// - A defect marked removed (feedback removed or struck through) never counts.
@@ -343,8 +349,8 @@ impl OdrSettingsBuilder {
     /// # Errors
     ///
     /// [`OdrError::WindowDays`], [`OdrError::LagDays`], [`OdrError::Threshold`] (a
-    /// threshold not in (0, 1] or below a millionth) or
-    /// [`OdrError::WarningAboveTarget`].
+    /// threshold not in (0, 1]), [`OdrError::ThresholdBelowPpm`] (above 0 but below
+    /// one part per million) or [`OdrError::WarningAboveTarget`].
     pub fn build(self) -> Result<OdrSettings, OdrError> {
         if self.window_days == 0 || self.window_days > MAX_DAYS {
             return Err(OdrError::WindowDays {
@@ -379,6 +385,11 @@ fn to_ppm(name: &'static str, fraction: f64) -> Result<u32, OdrError> {
     if fraction.is_finite() && fraction > 0.0 && fraction <= 1.0 && scaled >= 1.0 {
         // In [1, 1e6] here, so the cast is exact.
         Ok(scaled as u32)
+    } else if fraction > 0.0 && fraction <= 1.0 {
+        Err(OdrError::ThresholdBelowPpm {
+            name,
+            value: fraction.to_string(),
+        })
     } else {
         Err(OdrError::Threshold {
             name,

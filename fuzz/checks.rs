@@ -1,0 +1,311 @@
+//! What each fuzz target asserts, shared by the libFuzzer targets in
+//! `fuzz_targets/` and by the stable replay of the committed seeds in
+//! `tests/fuzz_seeds.rs`: one function per target, taking the raw input bytes and
+//! panicking when an invariant breaks.
+//!
+//! Structured targets (`sla`, `calendar`) read their input with [`Bytes`]: a
+//! byte source that yields zeros once exhausted, so every input decodes to
+//! something and small inputs stay meaningful.
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc, Weekday};
+use odr_guard::{
+    Calendar, CalendarSpec, Channel, Classifier, Engine, Lexicon, Marketplace, Message,
+    MessageKind, Policy, Scratch, SlaStatus, Ticket,
+};
+
+/// A byte source that yields zeros once exhausted.
+pub struct Bytes<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> Bytes<'a> {
+    pub fn new(data: &'a [u8]) -> Bytes<'a> {
+        Bytes { data }
+    }
+
+    pub fn u8(&mut self) -> u8 {
+        match self.data.split_first() {
+            Some((&b, rest)) => {
+                self.data = rest;
+                b
+            }
+            None => 0,
+        }
+    }
+
+    pub fn u16(&mut self) -> u16 {
+        u16::from(self.u8()) << 8 | u16::from(self.u8())
+    }
+
+    /// One of `items`, chosen by the next byte.
+    pub fn pick<'b, T>(&mut self, items: &'b [T]) -> &'b T {
+        let i = usize::from(self.u8()) % items.len();
+        &items[i]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+}
+
+fn classifier() -> &'static Classifier {
+    static C: OnceLock<Classifier> = OnceLock::new();
+    C.get_or_init(Classifier::new)
+}
+
+/// Classifier scan: hits are non-empty spans on char boundaries of the original
+/// text, in order of position; single-term hits never overlap; a reused
+/// `Scratch` gives the same hits; a rule part names a rule of its category; and
+/// classifying the text as a ticket never panics.
+pub fn scan(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let c = classifier();
+    let hits = c.scan(&text);
+    let mut last_start = 0;
+    let mut term_end = 0;
+    for h in &hits {
+        assert!(h.start < h.end && h.end <= text.len(), "{h:?}");
+        assert!(text.is_char_boundary(h.start) && text.is_char_boundary(h.end));
+        assert!(h.start >= last_start, "hits out of order: {hits:?}");
+        last_start = h.start;
+        let term = c.term(h.term).expect("every hit names a term");
+        if h.rule {
+            let rule = c.lexicon().rules().iter().find(|r| r.name() == term);
+            assert!(rule.is_some_and(|r| r.category() == h.category), "{term}");
+        } else {
+            assert!(h.start >= term_end, "overlapping term hits: {hits:?}");
+            term_end = h.end;
+        }
+    }
+    let mut scratch = Scratch::new();
+    let _ = c.scan_with("warm the scratch up: it arrived damaged", &mut scratch);
+    assert_eq!(c.scan_with(&text, &mut scratch), &hits[..]);
+    let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let ticket = Ticket::new("f", Channel::amazon(Marketplace::Us))
+        .with_message(Message::buyer(at, text.as_ref()));
+    let a = c.classify(&ticket);
+    assert_eq!(a.matches.len(), hits.len());
+}
+
+/// Lexicon loading: TOML and JSON either load or fail with an error; a loaded
+/// lexicon round-trips through JSON, and builds a classifier or fails cleanly.
+pub fn lexicon(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for lexicon in [Lexicon::from_toml_str(text), Lexicon::from_json_str(text)]
+        .into_iter()
+        .flatten()
+    {
+        let json = serde_json::to_string(&lexicon).expect("a lexicon serialises");
+        let back = Lexicon::from_json_str(&json).expect("its JSON loads back");
+        assert_eq!(back, lexicon);
+        if let Ok(c) = Classifier::builder().lexicon(lexicon).build() {
+            let _ = c.scan(text);
+        }
+    }
+}
+
+/// Policy loading: TOML and JSON either load or fail with an error; a loaded
+/// policy writes TOML that loads back to the same spec, and evaluates a ticket
+/// without panicking.
+pub fn policy(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for policy in [Policy::from_toml_str(text), Policy::from_json_str(text)]
+        .into_iter()
+        .flatten()
+    {
+        let toml = policy.to_toml_string().expect("a valid policy writes TOML");
+        let back = Policy::from_toml_str(&toml).expect("its TOML loads back");
+        assert_eq!(back.to_spec(), policy.to_spec());
+        let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+        let ticket = Ticket::new("f", Channel::amazon(Marketplace::De))
+            .with_message(Message::buyer(at, "Paket nie angekommen, A-to-z claim!"));
+        let engine = Engine::with_classifier(classifier().clone(), policy);
+        let _ = engine.evaluate(&ticket, at + TimeDelta::hours(3));
+    }
+}
+
+const BODIES: &[&str] = &[
+    "",
+    "hello",
+    "where is my order?",
+    "It arrived damaged",
+    "I will file an A-to-z claim",
+    "I called my bank for a chargeback",
+    "refund please",
+    "我的包裹还没收到",
+    "Paket kaputt",
+    "thanks, all sorted",
+];
+
+const CHANNELS: &[fn() -> Channel] = &[
+    || Channel::amazon(Marketplace::Us),
+    || Channel::amazon(Marketplace::De),
+    || Channel::amazon(Marketplace::Jp),
+    || Channel::Amazon { marketplace: None },
+    || Channel::Shopify,
+    || Channel::TiktokShop,
+    || Channel::Instagram,
+];
+
+fn policies() -> &'static [Engine] {
+    static P: OnceLock<Vec<Engine>> = OnceLock::new();
+    P.get_or_init(|| {
+        let mut engines = vec![Engine::new(Policy::default())];
+        for text in [
+            include_str!("../examples/policies/default.toml"),
+            include_str!("../examples/policies/business_hours.toml"),
+        ] {
+            if let Ok(p) = Policy::from_toml_str(text) {
+                engines.push(Engine::with_classifier(classifier().clone(), p));
+            }
+        }
+        engines
+    })
+}
+
+/// SLA evaluation of an arbitrary history under the bundled policies: no panic;
+/// a deadline is never before the ticket arrived; and with no new events, a
+/// breach never un-breaches, nor does a waiting ticket stop waiting, as `now`
+/// grows.
+pub fn sla(data: &[u8]) {
+    let mut b = Bytes::new(data);
+    let engine = b.pick(policies());
+    let channel = b.pick(CHANNELS)();
+    let start = Utc.with_ymd_and_hms(2026, 3, 27, 0, 0, 0).unwrap()
+        + TimeDelta::minutes(i64::from(b.u16()) * 7);
+    let mut ticket = Ticket::new("f", channel);
+    let mut at = start;
+    ticket = ticket.with_message(Message::buyer(at, *b.pick(BODIES)));
+    let n = b.u8() % 8;
+    for _ in 0..n {
+        at += TimeDelta::minutes(i64::from(b.u16() % 4000));
+        let kind = *b.pick(&MessageKind::ALL);
+        ticket = ticket.with_message(Message::new(kind, at, *b.pick(BODIES)));
+    }
+    let now = at + TimeDelta::minutes(i64::from(b.u16()));
+    let later = now + TimeDelta::minutes(1 + i64::from(b.u16()));
+    let (Ok(first), Ok(second)) = (
+        engine.evaluate(&ticket, now),
+        engine.evaluate(&ticket, later),
+    ) else {
+        return;
+    };
+    for ev in [&first, &second] {
+        if let Some(due) = ev.report.due_at {
+            assert!(due >= start, "due {due} before arrival {start}");
+        }
+    }
+    let (s1, s2) = (first.report.status, second.report.status);
+    if s1 == SlaStatus::Breached {
+        assert_eq!(
+            s2,
+            SlaStatus::Breached,
+            "un-breached between {now} and {later}"
+        );
+    }
+    if s1.is_waiting() {
+        assert!(s2.is_waiting(), "{s1:?} at {now} became {s2:?} at {later}");
+    }
+}
+
+const ZONES: &[&str] = &[
+    "UTC",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+    "America/Sao_Paulo",
+];
+
+const DAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// A calendar from bytes: a zone, up to two intervals a day on some days, a few
+/// holidays near the start. `None` if the spec is invalid (that is an error, not
+/// a crash: building must not panic either).
+fn random_calendar(b: &mut Bytes<'_>) -> Option<(Calendar, DateTime<Utc>)> {
+    let zone = *b.pick(ZONES);
+    let mut spec = CalendarSpec::new("fuzz", zone);
+    for day in DAYS {
+        let mut intervals = Vec::new();
+        let k = b.u8() % 3;
+        let mut from = u32::from(b.u8()) * 6 % 1440;
+        for _ in 0..k {
+            let len = 1 + u32::from(b.u8()) * 4 % (1440 - from).max(1);
+            let to = (from + len).min(1440);
+            intervals.push(format!(
+                "{:02}:{:02}-{:02}:{:02}",
+                from / 60,
+                from % 60,
+                to / 60,
+                to % 60
+            ));
+            from = to;
+            if from >= 1439 {
+                break;
+            }
+            from += u32::from(b.u8()) % 120;
+            if from >= 1440 {
+                break;
+            }
+        }
+        spec = spec.with_hours(day, intervals);
+    }
+    let start_day = NaiveDate::from_ymd_opt(2026, 3, 20)?;
+    for _ in 0..b.u8() % 4 {
+        spec = spec.with_holiday(start_day + chrono::Days::new(u64::from(b.u8() % 30)));
+    }
+    let cal = Calendar::try_from(spec).ok()?;
+    let start = Utc.with_ymd_and_hms(2026, 3, 20, 0, 0, 0).unwrap()
+        + TimeDelta::minutes(i64::from(b.u16()) % (20 * 1440));
+    Some((cal, start))
+}
+
+/// Calendar arithmetic against a minute walker: `add(start, d)` is the end of the
+/// minute at which the walker, counting the open minutes from `start` by
+/// `is_open`, reaches `d`, and `between(start, add(start, d)) == d`.
+pub fn calendar(data: &[u8]) {
+    let mut b = Bytes::new(data);
+    let Some((cal, start)) = random_calendar(&mut b) else {
+        return;
+    };
+    let minutes = i64::from(b.u16() % 1500);
+    let Ok(due) = cal.add(start, TimeDelta::minutes(minutes)) else {
+        return;
+    };
+    assert!(due >= start);
+    assert_eq!(
+        cal.between(start, due).ok(),
+        Some(TimeDelta::minutes(minutes)),
+        "between(start, add(start, d)) != d"
+    );
+    // The walker: open minutes counted one by one, up to 10 days.
+    let mut t = start;
+    let mut counted = 0;
+    let limit = start + TimeDelta::days(10);
+    while counted < minutes && t < limit {
+        if cal.is_open(t) {
+            counted += 1;
+        }
+        t += TimeDelta::minutes(1);
+    }
+    if counted == minutes {
+        assert_eq!(due, t, "add disagrees with the minute walker");
+    }
+}
