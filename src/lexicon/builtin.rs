@@ -6940,7 +6940,7 @@ pub(crate) const CONTEXTS_EN: &[BuiltinContext] = &[
             "credit",
             "balance",
         ],
-        within: 2,
+        within: 1,
     },
     // a broken website, app or promo code is no defective product
     BuiltinContext {
