@@ -55,6 +55,18 @@ fn tiers_for_typical_tickets() {
             RiskTier::Compliance,
         ),
         (
+            "expecting_money_is_no_order_status",
+            us.clone(),
+            &["When can I expect a refund for the membership?"],
+            RiskTier::Compliance,
+        ),
+        (
+            "expecting_the_parcel_is",
+            us.clone(),
+            &["When can I expect my parcel?"],
+            RiskTier::OdrHigh,
+        ),
+        (
             "negated",
             us.clone(),
             &["It is not damaged."],

@@ -1565,6 +1565,8 @@ pub(crate) const TERMS: &[(RiskCategory, &str, &[&str])] = &[
             "have not got my money",
             "didn t get my money",
             "rebate*",
+            "rebating",
+            "reinburs*",
             "restitution*",
             "where is my refund",
             "where s my refund",
@@ -6896,6 +6898,22 @@ pub(crate) const CONTEXTS: &[&[BuiltinContext]] = &[CONTEXTS_EN, CONTEXTS_CJK, C
 
 /// English contexts.
 pub(crate) const CONTEXTS_EN: &[BuiltinContext] = &[
+    // "when can I expect a refund" asks about money, not the parcel: the refund
+    // hit stays (a suppressor would cancel it too)
+    BuiltinContext {
+        lang: "en",
+        cancels: &[RiskCategory::OrderStatus],
+        terms: &[
+            "a refund",
+            "my refund",
+            "the refund",
+            "a reimbursement",
+            "my reimbursement",
+            "my money",
+            "the money",
+        ],
+        within: 0,
+    },
     // "not received" about a mail, a code, cashback or a call is no lost parcel
     BuiltinContext {
         lang: "en",
@@ -7544,11 +7562,6 @@ pub(crate) const SUPPRESSORS: &[&str] = &[
     "receive a reply",
     "receive any response",
     "receive a response",
-    "expect a refund",
-    "expect my refund",
-    "expect the refund",
-    "expect my money",
-    "expect the money",
     "expect a reply",
     "expect a response",
     "expect an answer",
