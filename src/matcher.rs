@@ -126,6 +126,11 @@ pub struct Scratch {
     parts: Vec<Part>,
     unless: Vec<Part>,
     contexts: Vec<Part>,
+    /// Per co-occurrence rule, which of its two groups were seen (bits 0 and 1).
+    groups_seen: Vec<u8>,
+    /// Where each word of the normalised text starts (see [`word_starts`]), built
+    /// only when rules or contexts need word distances.
+    word_starts: Vec<usize>,
     /// The normalised span of each hit in `out`.
     spans: Vec<(usize, usize)>,
     pub(crate) out: Vec<TextMatch>,
@@ -294,6 +299,22 @@ struct MatcherInner {
     rules: Vec<RuleMeta>,
     contexts: Vec<ContextMeta>,
     normal_forms: Vec<String>,
+    /// Bounds that keep the post-filter's neighbour searches local.
+    reach: Reach,
+}
+
+/// The word distance of the built-in lexicon's widest rules, for estimating what
+/// counting gaps costs (any value gives the same hits).
+const MAX_RULE_WITHIN: usize = 8;
+
+/// How far the post-filter must look around a hit: the longest suppressor (bytes),
+/// the most words in a context or `unless` term, the largest context distance.
+#[derive(Debug, Clone, Copy, Default)]
+struct Reach {
+    suppressor_len: usize,
+    context_words: usize,
+    unless_words: usize,
+    context_within: usize,
 }
 
 /// What the filter needs of a co-occurrence rule.
@@ -444,7 +465,7 @@ impl Matcher {
             });
         }
         terms.extend(lexicon.rules().iter().map(|r| Some(Arc::from(r.name()))));
-        let contexts = lexicon
+        let contexts: Vec<ContextMeta> = lexicon
             .contexts()
             .iter()
             .map(|c| ContextMeta {
@@ -452,6 +473,22 @@ impl Matcher {
                 within: usize::from(c.within_words()),
             })
             .collect();
+        let mut reach = Reach {
+            context_within: contexts.iter().map(|c| c.within).max().unwrap_or(0),
+            ..Reach::default()
+        };
+        for (p, form) in patterns.iter().zip(&normal_forms) {
+            match p.role {
+                Role::Suppressor => reach.suppressor_len = reach.suppressor_len.max(form.len()),
+                Role::Context { .. } => {
+                    reach.context_words = reach.context_words.max(count_words(form));
+                }
+                Role::Unless { .. } => {
+                    reach.unless_words = reach.unless_words.max(count_words(form))
+                }
+                _ => {}
+            }
+        }
         // Standard semantics, reported overlapping: every pattern ending at each
         // byte. No prefilter: the matcher steps the automaton itself, byte by byte,
         // as the normaliser writes the text.
@@ -487,6 +524,7 @@ impl Matcher {
                 rules,
                 contexts,
                 normal_forms,
+                reach,
             }),
         })
     }
@@ -572,6 +610,8 @@ impl Matcher {
             parts,
             unless,
             contexts,
+            groups_seen,
+            word_starts,
             spans,
             out,
         } = scratch;
@@ -621,20 +661,32 @@ impl Matcher {
             return;
         }
         if !suppressors.is_empty() {
+            // Sorted by start, a hit's suppressors are the few that start less than
+            // the longest suppressor before it.
+            suppressors.sort_unstable();
+            let longest = self.inner.reach.suppressor_len;
             let suppressed = |start: usize, end: usize| {
+                let upto = suppressors.partition_point(|&(s, _)| s < end);
                 suppressors
+                    .get(..upto)
+                    .unwrap_or_default()
                     .iter()
-                    .any(|&(s, e)| s < end && start < e && norm.original_range(s..e).is_some())
+                    .rev()
+                    .take_while(|&&(s, _)| s + longest > start)
+                    .any(|&(s, e)| start < e && norm.original_range(s..e).is_some())
             };
             terms.retain(|h| !suppressed(h.start, h.end));
             parts.retain(|p| !suppressed(p.start, p.end));
         }
-        terms.sort_unstable_by_key(|h| (h.start, Reverse(h.end), h.pattern));
+        // Raw matches come in order of end, so the hits are nearly sorted by
+        // start already: the stable sort finds the runs.
+        terms.sort_by_key(|h| (h.start, Reverse(h.end), h.pattern));
         negations.sort_unstable_by_key(|c| c.end);
         let near = Near {
             text,
             norm,
             negations,
+            word_starts: &[],
         };
         let mut kept_end = 0;
         // Hits and their nearest cues come in order of position: look their
@@ -672,9 +724,54 @@ impl Matcher {
             spans.push((h.start, h.end));
         }
         if !parts.is_empty() {
+            // Most rule parts come alone (a common word of one group): keep only
+            // those of rules whose both groups turned up, before any sorting.
+            groups_seen.clear();
+            groups_seen.resize(self.inner.rules.len(), 0);
+            for p in parts.iter() {
+                if let Some(g) = groups_seen.get_mut(usize::from(p.owner)) {
+                    *g |= 1 << (p.group & 1);
+                }
+            }
+            parts.retain(|p| groups_seen.get(usize::from(p.owner)) == Some(&3));
+        }
+        // Contexts matter only if a hit, or a rule's hit to come, is of a
+        // category some context found here cancels.
+        let contexts_matter = !contexts.is_empty() && {
+            let cancellable = contexts
+                .iter()
+                .filter_map(|c| self.inner.contexts.get(usize::from(c.owner)))
+                .fold(CategorySet::new(), |all, meta| all.union(meta.cancels));
+            out.iter().any(|m| cancellable.contains(m.category))
+                || parts.iter().any(|p| {
+                    self.inner
+                        .rules
+                        .get(usize::from(p.owner))
+                        .is_some_and(|r| cancellable.contains(r.category))
+                })
+        };
+        if parts.is_empty() && !contexts_matter {
+            return;
+        }
+        // Word distances for rules and contexts: counted in each gap when the
+        // checks are few, or looked up in an index of word starts (one pass over
+        // the text) when counting gaps would cost more. Both give the same answer.
+        let checks = parts.len() + if contexts_matter { out.len() } else { 0 };
+        let reach = self.inner.reach;
+        let window = 8 * (1 + reach.context_within.max(MAX_RULE_WITHIN) + reach.context_words);
+        if checks.saturating_mul(window) > normalized.len() {
+            word_starts_of(normalized, word_starts);
+        } else {
+            word_starts.clear();
+        }
+        let near = Near {
+            word_starts,
+            ..near
+        };
+        if !parts.is_empty() {
             self.apply_rules(&near, parts, unless, out, spans);
         }
-        if !contexts.is_empty() && !out.is_empty() {
+        if contexts_matter && !out.is_empty() {
             self.apply_contexts(&near, contexts, out, spans);
         }
     }
@@ -684,12 +781,13 @@ impl Matcher {
         &self,
         near: &Near<'_>,
         parts: &mut [Part],
-        unless: &[Part],
+        unless: &mut [Part],
         out: &mut Vec<TextMatch>,
         spans: &mut Vec<(usize, usize)>,
     ) {
         let before = out.len();
         parts.sort_unstable_by_key(|p| (p.owner, p.start, Reverse(p.end)));
+        let mut unless_sorted = false;
         let mut cue_hint = 0;
         for (i, a) in parts.iter().enumerate() {
             let Some(rule) = self.inner.rules.get(usize::from(a.owner)) else {
@@ -699,20 +797,34 @@ impl Matcher {
                 if b.owner != a.owner {
                     break;
                 }
+                // Parts come in order of position: the gap only grows from here.
+                if b.start >= a.end && !near.words_within(a.end, b.start, rule.within) {
+                    break;
+                }
                 if b.group == a.group || b.start < a.end {
                     continue;
                 }
-                // Parts come in order of position: the gap only grows from here.
+                // A sentence end between them is between `a` and every later part.
                 if !near.close(a.end, b.start, rule.within) {
                     break;
                 }
-                let cancelled = unless.iter().any(|u| {
-                    u.owner == a.owner
-                        && (near.close_either(u, a, rule.within)
-                            || near.close_either(u, b, rule.within))
-                });
-                if cancelled {
-                    break;
+                if !unless.is_empty() {
+                    if !unless_sorted {
+                        unless.sort_unstable_by_key(|u| (u.owner, u.start));
+                        unless_sorted = true;
+                    }
+                    // The rule's `unless` terms (sorted by owner, then start).
+                    let first = unless.partition_point(|u| u.owner < a.owner);
+                    let owned = unless.get(first..).unwrap_or_default();
+                    let owned = owned
+                        .get(..owned.partition_point(|u| u.owner == a.owner))
+                        .unwrap_or_default();
+                    let reach = self.inner.reach.unless_words;
+                    if near.any_close(owned, a, rule.within, reach, |_| true)
+                        || near.any_close(owned, b, rule.within, reach, |_| true)
+                    {
+                        break;
+                    }
                 }
                 let (Some(oa), Some(ob)) = (
                     near.norm.original_range(a.start..a.end),
@@ -754,27 +866,37 @@ impl Matcher {
     fn apply_contexts(
         &self,
         near: &Near<'_>,
-        contexts: &[Part],
+        contexts: &mut [Part],
         out: &mut Vec<TextMatch>,
         spans: &mut Vec<(usize, usize)>,
     ) {
-        let mut keep = spans.iter().zip(out.iter()).map(|(&(start, end), m)| {
-            let hit = Part {
-                start,
-                end,
-                owner: 0,
-                group: 0,
-            };
-            !contexts.iter().any(|c| {
-                self.inner
-                    .contexts
-                    .get(usize::from(c.owner))
-                    .is_some_and(|meta| {
-                        meta.cancels.contains(m.category) && near.close_either(c, &hit, meta.within)
-                    })
+        contexts.sort_unstable_by_key(|c| c.start);
+        let reach = self.inner.reach;
+        let metas = &self.inner.contexts;
+        let flags: Vec<bool> = spans
+            .iter()
+            .zip(out.iter())
+            .map(|(&(start, end), m)| {
+                let hit = Part {
+                    start,
+                    end,
+                    owner: 0,
+                    group: 0,
+                };
+                !near.any_close(
+                    contexts,
+                    &hit,
+                    reach.context_within,
+                    reach.context_words,
+                    |c| {
+                        metas.get(usize::from(c.owner)).is_some_and(|meta| {
+                            meta.cancels.contains(m.category)
+                                && near.close_either(c, &hit, meta.within)
+                        })
+                    },
+                )
             })
-        });
-        let flags: Vec<bool> = keep.by_ref().collect();
+            .collect();
         let mut k = flags.iter();
         out.retain(|_| k.next().copied().unwrap_or(true));
         let mut k = flags.iter();
@@ -788,6 +910,9 @@ struct Near<'a> {
     norm: &'a Normalized,
     /// Negation cues, by end.
     negations: &'a [Cue],
+    /// Where the normalised text's words start ([`word_starts_of`]); empty until
+    /// word distances are needed.
+    word_starts: &'a [usize],
 }
 
 impl Near<'_> {
@@ -817,10 +942,7 @@ impl Near<'_> {
         if start < end {
             return true;
         }
-        let Some(gap) = self.norm.as_str().get(end..start) else {
-            return false;
-        };
-        if !words_at_most(gap, within) {
+        if !self.words_within(end, start, within) {
             return false;
         }
         if start == end {
@@ -843,6 +965,66 @@ impl Near<'_> {
                 .is_some_and(|gap| !gap.contains(is_strong_break)),
             _ => false,
         }
+    }
+
+    /// Whether the normalised text between `end <= start` holds at most `within`
+    /// words (sentence ends not looked at).
+    fn words_within(&self, end: usize, start: usize, within: usize) -> bool {
+        let text = self.norm.as_str();
+        if start < end || start > text.len() {
+            return false;
+        }
+        if self.word_starts.is_empty() {
+            return text
+                .get(end..start)
+                .is_some_and(|gap| words_at_most(gap, within));
+        }
+        // Words starting in the gap, plus the word it opens inside of, if any.
+        let from = self.word_starts.partition_point(|&w| w < end);
+        let to = self.word_starts.partition_point(|&w| w < start);
+        let mut words = to - from;
+        if end < start && self.word_starts.get(from) != Some(&end) {
+            words += usize::from(
+                text.get(end..)
+                    .and_then(|t| t.chars().next())
+                    .is_some_and(is_word_char),
+            );
+        }
+        words <= within
+    }
+
+    /// Whether some part of `sorted` (sorted by start) that `accept`s overlaps `x`
+    /// or stands close to it, where `accept` also decides what close means and
+    /// `within` bounds every part's distance: parts whose terms have at most
+    /// `term_words` words. Only the parts near `x` are looked at.
+    fn any_close(
+        &self,
+        sorted: &[Part],
+        x: &Part,
+        within: usize,
+        term_words: usize,
+        accept: impl Fn(&Part) -> bool,
+    ) -> bool {
+        let k = sorted.partition_point(|c| c.start < x.start);
+        let (left, right) = sorted.split_at(k.min(sorted.len()));
+        for c in right {
+            if c.start >= x.end && !self.words_within(x.end, c.start, within) {
+                break;
+            }
+            if accept(c) && self.close_either(c, x, within) {
+                return true;
+            }
+        }
+        for c in left.iter().rev() {
+            // `c` ends at most `term_words` words after its start.
+            if !self.words_within(c.start, x.start, within + term_words) {
+                break;
+            }
+            if accept(c) && self.close_either(c, x, within) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether `x` and `y` overlap or are close (in either order).
@@ -911,6 +1093,57 @@ fn right_boundary(text: &str, at: usize) -> bool {
             .and_then(|s| s.chars().next())
             .is_none_or(|c| !is_word_char(c)),
     }
+}
+
+/// Fills `out` with the byte offsets where the words of normalised `text` start,
+/// in order, counting as [`words_at_most`] does: a CJK character is a word of its
+/// own, any other run of characters between spaces is one word.
+fn word_starts_of(text: &str, out: &mut Vec<usize>) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let mut in_word = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            if b == b' ' {
+                in_word = false;
+            } else if !in_word {
+                out.push(i);
+                in_word = true;
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        if is_cjk(c) {
+            out.push(i);
+            in_word = false;
+        } else if !in_word {
+            out.push(i);
+            in_word = true;
+        }
+        i += c.len_utf8();
+    }
+}
+
+/// The words of normalised `text` (a CJK character counts as one).
+fn count_words(text: &str) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if c == ' ' {
+            in_word = false;
+        } else if is_cjk(c) {
+            words += 1;
+            in_word = false;
+        } else if !in_word {
+            words += 1;
+            in_word = true;
+        }
+    }
+    words
 }
 
 /// Whether normalised `gap` holds at most `n` words (a CJK character counts as one).
@@ -1488,6 +1721,32 @@ mod tests {
                 .filter(|h| !h.rule)
                 .collect();
             proptest::prop_assert_eq!(plain, ruled);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Word distances from the word-start index agree with counting the gap.
+        #[test]
+        fn word_index_counts_like_the_gap(
+            raw in "[a-c 一二のア\u{301}é]{0,24}",
+            cuts in proptest::collection::vec(0usize..64, 2),
+            n in 0usize..6,
+        ) {
+            let text = crate::normalize::normalize(&raw);
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let pick = |k: usize| bounds[k % bounds.len()];
+            let (e, s) = (pick(cuts[0]).min(pick(cuts[1])), pick(cuts[0]).max(pick(cuts[1])));
+            let norm = Normalized::of(&raw);
+            proptest::prop_assert_eq!(norm.as_str(), text.as_str());
+            let mut starts = Vec::new();
+            word_starts_of(&text, &mut starts);
+            let indexed = Near { text: &raw, norm: &norm, negations: &[], word_starts: &starts };
+            let plain = Near { word_starts: &[], ..indexed };
+            let gap = &text[e..s];
+            proptest::prop_assert_eq!(indexed.words_within(e, s, n), words_at_most(gap, n), "{:?} [{}..{}]", text, e, s);
+            proptest::prop_assert_eq!(plain.words_within(e, s, n), words_at_most(gap, n));
         }
     }
 }
