@@ -112,7 +112,7 @@ fn main() -> ExitCode {
     #[cfg(feature = "mail")]
     let tickets = {
         let mut tickets = tickets;
-        bad += mail.chain_into(&mut tickets);
+        bad += mail.chain_into(|_| None, &mut tickets);
         tickets
     };
     let mut queue = TriageQueue::new();
