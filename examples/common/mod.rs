@@ -243,32 +243,6 @@ pub fn stream_tickets<R: BufRead>(
     }
 }
 
-/// Reads every line of `input` with [`TicketReader`]: valid tickets with their line
-/// numbers, and a count of bad lines (each reported on stderr with its line number
-/// and reason).
-///
-/// # Errors
-/// The input could not be read (already reported on stderr as `{program}: ...`).
-pub fn read_tickets(
-    program: &str,
-    input: impl BufRead,
-) -> Result<(Vec<(usize, Ticket)>, usize), ExitCode> {
-    let mut reader = TicketReader::new(input);
-    let mut tickets = Vec::new();
-    let mut bad = 0;
-    loop {
-        match reader.next_line() {
-            Ok(Some(Line::Ticket(n, t))) => tickets.push((n, t)),
-            Ok(Some(Line::Bad(n, reason))) => {
-                eprintln!("line {n}: {reason}");
-                bad += 1;
-            }
-            Ok(None) => return Ok((tickets, bad)),
-            Err(e) => return Err(read_failed(program, &e)),
-        }
-    }
-}
-
 /// Reports that standard input could not be read; the run ends with exit code 1.
 pub fn read_failed(program: &str, e: &io::Error) -> ExitCode {
     eprintln!("{program}: cannot read standard input: {e}");
