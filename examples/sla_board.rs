@@ -20,12 +20,13 @@
 
 mod common;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use odr_guard::{Band, Engine, Evaluation, Fulfillment, NoWindow, SlaReport, Ticket, TriageQueue};
+use common::triage::{Batch, Rank};
+use odr_guard::{Band, Engine, Evaluation, Fulfillment, NoWindow, SlaReport, Ticket};
 
 const USAGE: &str = "usage: sla_board [--policy FILE] [--now RFC3339] [--no-color] < tickets.jsonl
        sla_board [--policy FILE] [--now RFC3339] [--no-color] --mail PATH... [--seller-address ADDR]...";
@@ -101,37 +102,38 @@ fn main() -> ExitCode {
     let reads_stdin = mail.reads_stdin();
     #[cfg(not(feature = "mail"))]
     let reads_stdin = true;
-    let (tickets, mut bad) = if reads_stdin {
-        match common::read_tickets("sla_board", std::io::stdin().lock()) {
-            Ok(read) => read,
+    // Each JSON line is evaluated as it is read; only its board row is kept.
+    let mut board = Board {
+        engine: &engine,
+        now: opts.now,
+        color,
+        rows: Batch::default(),
+        errors: Vec::new(),
+    };
+    let mut reader = common::TicketReader::new(std::io::stdin().lock());
+    let mut bad = 0;
+    if reads_stdin {
+        match common::stream_tickets("sla_board", &mut reader, |n, t| board.add(n, &t)) {
+            Ok(b) => bad += b,
             Err(code) => return code,
         }
-    } else {
-        (Vec::new(), 0)
-    };
+    }
     #[cfg(feature = "mail")]
-    let tickets = {
-        let mut tickets = tickets;
-        bad += mail.chain_into(&mut tickets);
-        tickets
-    };
-    let mut queue = TriageQueue::new();
-    let mut rows = HashMap::new();
-    for (line, ticket) in tickets {
-        match engine.evaluate(&ticket, opts.now) {
-            Ok(ev) => {
-                queue.upsert(ticket.id.as_str(), &ev.report);
-                rows.insert(ticket.id.clone(), (ticket, ev));
-            }
-            Err(e) => {
-                eprintln!("line {line}: {e}");
-                bad += 1;
-            }
+    {
+        let mut tickets = Vec::new();
+        bad += mail.chain_into(|id| reader.line_of(id), &mut tickets);
+        for (line, ticket) in tickets {
+            board.add(line, &ticket);
         }
     }
+    // Evaluation errors after the reader's own messages, as before streaming.
+    for e in &board.errors {
+        eprintln!("{e}");
+    }
+    bad += board.errors.len();
 
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if let Err(e) = draw(&mut out, &queue, &rows, opts.now, color).and_then(|()| out.flush()) {
+    if let Err(e) = draw(&mut out, board.rows, opts.now).and_then(|()| out.flush()) {
         if let Err(code) = common::write_failed("sla_board", &e) {
             return code;
         }
@@ -143,58 +145,90 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Writes the board; the first write error ends it.
-fn draw(
-    out: &mut impl Write,
-    queue: &TriageQueue,
-    rows: &HashMap<String, (Ticket, Evaluation)>,
+/// One row of the board, ready to print, and its ticket's id (for the order).
+struct Row {
+    id: Box<str>,
+    text: Box<str>,
+}
+
+/// The board's rows, built as tickets are read: neither a ticket nor its
+/// evaluation is kept.
+struct Board<'e> {
+    engine: &'e Engine,
     now: DateTime<Utc>,
     color: bool,
-) -> std::io::Result<()> {
+    rows: Batch<Row>,
+    /// Why each ticket that could not be evaluated was left out, in input order.
+    errors: Vec<String>,
+}
+
+impl Board<'_> {
+    /// Evaluates one ticket from input line `line` (0: from e-mail) and queues its
+    /// row; an error is kept as `line N: ...`, to be reported once all is read.
+    fn add(&mut self, line: usize, ticket: &Ticket) {
+        match self.engine.evaluate(ticket, self.now) {
+            Ok(ev) => {
+                let text = paint(&row(ticket, &ev, self.now), ev.report.band, self.color);
+                self.rows.push(
+                    Rank::of(&ev.report),
+                    Row {
+                        id: ticket.id.as_str().into(),
+                        text: text.into_boxed_str(),
+                    },
+                );
+            }
+            Err(e) => self.errors.push(format!("line {line}: {e}")),
+        }
+    }
+}
+
+/// Writes the board; the first write error ends it.
+fn draw(out: &mut impl Write, rows: Batch<Row>, now: DateTime<Utc>) -> std::io::Result<()> {
     writeln!(
         out,
         "SLA board at {}  ({} tickets)",
         common::rfc3339(now),
-        queue.len()
+        rows.len()
     )?;
     writeln!(
         out,
         "{:<12} {:<12} {:<13} {:<9} {:>8} {:>10}  {:<14} {:>8}  {:<8} CATEGORIES",
         "ID", "CHANNEL", "TIER", "STATUS", "DUE IN", "AMAZON 24H", "ORDER", "CLAIM IN", "BAND"
     )?;
-    for item in queue.iter() {
-        let Some((ticket, ev)) = rows.get(&*item.id) else {
-            continue;
-        };
-        let r = &ev.report;
-        let due = r.remaining.map_or_else(|| "-".to_owned(), countdown);
-        let compliance = r.compliance_due_at.map_or_else(
-            || "-".to_owned(),
-            |d| countdown(d.signed_duration_since(now)),
-        );
-        let cats: Vec<&str> = ev
-            .assessment
-            .categories
-            .iter()
-            .map(|c| c.as_str())
-            .collect();
-        let row = format!(
-            "{:<12} {:<12} {:<13} {:<9} {:>8} {:>10}  {:<14} {:>8}  {:<8} {}{}",
-            truncate(&ticket.id, 12),
-            truncate(&ticket.channel.to_string(), 12),
-            r.tier.as_str(),
-            r.status.as_str(),
-            due,
-            compliance,
-            order_status(ticket, now),
-            claim(r, now),
-            band_label(r),
-            cats.join(","),
-            if r.paused { " (paused)" } else { "" },
-        );
-        writeln!(out, "{}", paint(&row, r.band, color))?;
+    for (_, row) in rows.into_sorted(|row| Cow::Borrowed(&row.id)) {
+        writeln!(out, "{}", row.text)?;
     }
     Ok(())
+}
+
+/// A ticket's row, uncoloured.
+fn row(ticket: &Ticket, ev: &Evaluation, now: DateTime<Utc>) -> String {
+    let r = &ev.report;
+    let due = r.remaining.map_or_else(|| "-".to_owned(), countdown);
+    let compliance = r.compliance_due_at.map_or_else(
+        || "-".to_owned(),
+        |d| countdown(d.signed_duration_since(now)),
+    );
+    let cats: Vec<&str> = ev
+        .assessment
+        .categories
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    format!(
+        "{:<12} {:<12} {:<13} {:<9} {:>8} {:>10}  {:<14} {:>8}  {:<8} {}{}",
+        truncate(&ticket.id, 12),
+        truncate(&ticket.channel.to_string(), 12),
+        r.tier.as_str(),
+        r.status.as_str(),
+        due,
+        compliance,
+        order_status(ticket, now),
+        claim(r, now),
+        band_label(r),
+        cats.join(","),
+        if r.paused { " (paused)" } else { "" },
+    )
 }
 
 /// The order's state at `now`, from the facts the ticket carries.

@@ -20,45 +20,10 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use odr_guard::{Engine, Evaluation, Field, TriageQueue};
-use serde::Serialize;
-
-/// One output line, keys in the contract's order.
-#[derive(Serialize)]
-struct OutputLine<'a> {
-    id: &'a str,
-    tier: &'static str,
-    categories: Vec<&'static str>,
-    matches: Vec<OutputMatch<'a>>,
-    due_at: Option<String>,
-    compliance_due_at: Option<String>,
-    status: &'static str,
-    remaining_seconds: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    claim_window_opens_at: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    claim_window_open: Option<bool>,
-}
-
-/// One match: `start..end` are byte offsets into the original field of message
-/// `message` (0: the line's own subject/body; n: `events[n - 1]`).
-#[derive(Serialize)]
-struct OutputMatch<'a> {
-    message: usize,
-    field: &'static str,
-    start: usize,
-    end: usize,
-    category: &'static str,
-    term: &'a str,
-    negated: bool,
-    /// Set for each part of a co-occurrence rule's hit (`term` is the rule).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    rule: bool,
-}
+use odr_guard::Engine;
 
 const USAGE: &str = "usage: triage [--policy FILE] [--now RFC3339] < tickets.jsonl
        triage [--policy FILE] [--now RFC3339] --mail PATH... [--seller-address ADDR]...";
@@ -88,85 +53,30 @@ fn main() -> ExitCode {
     let reads_stdin = mail.reads_stdin();
     #[cfg(not(feature = "mail"))]
     let reads_stdin = true;
-    let (tickets, mut bad) = if reads_stdin {
-        match common::read_tickets("triage", std::io::stdin().lock()) {
-            Ok(read) => read,
+    // Each JSON line is evaluated as it is read; only its output line is kept.
+    let mut triage = common::triage::Triage::new(&engine, opts.now);
+    let mut reader = common::TicketReader::new(std::io::stdin().lock());
+    let mut bad = 0;
+    if reads_stdin {
+        match common::stream_tickets("triage", &mut reader, |n, t| triage.add(n, &t)) {
+            Ok(b) => bad += b,
             Err(code) => return code,
         }
-    } else {
-        (Vec::new(), 0)
-    };
+    }
     #[cfg(feature = "mail")]
-    let tickets = {
-        let mut tickets = tickets;
-        bad += mail.chain_into(&mut tickets);
-        tickets
-    };
-
-    let mut queue = TriageQueue::new();
-    let mut results: HashMap<String, (odr_guard::Ticket, Evaluation)> = HashMap::new();
-    for (line, ticket) in tickets {
-        match engine.evaluate(&ticket, opts.now) {
-            Ok(ev) => {
-                queue.upsert(ticket.id.as_str(), &ev.report);
-                results.insert(ticket.id.clone(), (ticket, ev));
-            }
-            Err(e) => {
-                eprintln!("line {line}: {e}");
-                bad += 1;
-            }
+    {
+        let mut tickets = Vec::new();
+        bad += mail.chain_into(|id| reader.line_of(id), &mut tickets);
+        for (line, ticket) in tickets {
+            triage.add(line, &ticket);
         }
     }
+    bad += triage.report_errors();
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for item in queue.iter() {
-        let Some((ticket, ev)) = results.get(&*item.id) else {
-            continue;
-        };
-        let r = &ev.report;
-        let line = OutputLine {
-            id: &item.id,
-            tier: r.tier.as_str(),
-            categories: ev
-                .assessment
-                .categories
-                .iter()
-                .map(|c| c.as_str())
-                .collect(),
-            matches: ev
-                .assessment
-                .matches
-                .iter()
-                .map(|m| OutputMatch {
-                    message: m.message,
-                    field: match m.field {
-                        Field::Subject => "subject",
-                        _ => "body",
-                    },
-                    start: m.start,
-                    end: m.end,
-                    category: m.category.as_str(),
-                    term: &m.term,
-                    negated: m.negated,
-                    rule: m.rule,
-                })
-                .collect(),
-            due_at: r.due_at.map(common::rfc3339),
-            compliance_due_at: r.compliance_due_at.map(common::rfc3339),
-            status: r.status.as_str(),
-            remaining_seconds: r.remaining.map(|d| d.num_seconds()),
-            // Order-aware fields appear only for tickets that carry order facts.
-            claim_window_opens_at: ticket
-                .order
-                .as_ref()
-                .map(|_| r.claim_window.map(|w| common::rfc3339(w.opens_at))),
-            claim_window_open: ticket.order.as_ref().map(|_| r.claim_window_open),
-        };
-        let written = serde_json::to_string(&line)
-            .map_err(std::io::Error::other)
-            .and_then(|json| writeln!(out, "{json}"));
-        if let Err(e) = written {
+    for line in triage.into_lines() {
+        if let Err(e) = writeln!(out, "{line}") {
             match common::write_failed("triage", &e) {
                 Ok(()) => break,
                 Err(code) => return code,

@@ -49,9 +49,14 @@ impl MailArgs {
     /// Reads every message under `--mail`, threads them into tickets and appends
     /// those to `tickets` (numbered 0: they have no input line). Each unreadable
     /// file or message is reported on stderr with its file (and its position in an
-    /// mbox); so is a thread whose id a JSON line already has (the line wins).
-    /// Returns how many were bad.
-    pub fn chain_into(&self, tickets: &mut Vec<(usize, Ticket)>) -> usize {
+    /// mbox); so is a thread whose id a JSON line already has (`line_of` gives the
+    /// line of an id read from JSON lines, which were streamed, not kept: the line
+    /// wins) or an earlier thread has. Returns how many were bad.
+    pub fn chain_into(
+        &self,
+        line_of: impl Fn(&str) -> Option<usize>,
+        tickets: &mut Vec<(usize, Ticket)>,
+    ) -> usize {
         if self.paths.is_empty() {
             return 0;
         }
@@ -67,7 +72,13 @@ impl MailArgs {
             }
         }
         for ticket in threads.tickets() {
-            if let Some((line, _)) = tickets.iter().find(|(_, t)| t.id == ticket.id) {
+            let taken = line_of(&ticket.id).or_else(|| {
+                tickets
+                    .iter()
+                    .find(|(_, t)| t.id == ticket.id)
+                    .map(|(line, _)| *line)
+            });
+            if let Some(line) = taken {
                 eprintln!(
                     "mail: thread `{}` has the id of line {line}: left out",
                     ticket.id

@@ -5,6 +5,7 @@
 
 #[cfg(feature = "mail")]
 pub mod mail;
+pub mod triage;
 
 use std::collections::HashMap;
 use std::io::{self, BufRead};
@@ -160,7 +161,9 @@ pub struct TicketReader<R> {
     input: R,
     line: usize,
     buf: Vec<u8>,
-    first_line: HashMap<String, usize>,
+    /// Each valid line's id and line number (boxed: a `String` would cost 8 more
+    /// bytes a ticket on queues of millions).
+    first_line: HashMap<Box<str>, usize>,
 }
 
 impl<R: BufRead> TicketReader<R> {
@@ -200,37 +203,41 @@ impl<R: BufRead> TicketReader<R> {
                 Ok(t) => t,
                 Err(reason) => return Ok(Some(Line::Bad(number, reason))),
             };
-            if let Some(first) = self.first_line.get(&ticket.id) {
+            if let Some(first) = self.first_line.get(ticket.id.as_str()) {
                 let reason = format!("duplicate id `{}` (first on line {first})", ticket.id);
                 return Ok(Some(Line::Bad(number, reason)));
             }
-            self.first_line.insert(ticket.id.clone(), number);
+            self.first_line.insert(ticket.id.as_str().into(), number);
             return Ok(Some(Line::Ticket(number, ticket)));
         }
     }
+
+    /// The line of the valid ticket with this id, if one was read.
+    pub fn line_of(&self, id: &str) -> Option<usize> {
+        self.first_line.get(id).copied()
+    }
 }
 
-/// Reads every line of `input` with [`TicketReader`]: valid tickets with their line
-/// numbers, and a count of bad lines (each reported on stderr with its line number
-/// and reason).
+/// Streams every line of `reader` into `each` (a valid ticket with its line
+/// number), one at a time: nothing is kept but what `each` keeps. Bad lines are
+/// reported on stderr with their line number and reason, and counted.
 ///
 /// # Errors
 /// The input could not be read (already reported on stderr as `{program}: ...`).
-pub fn read_tickets(
+pub fn stream_tickets<R: BufRead>(
     program: &str,
-    input: impl BufRead,
-) -> Result<(Vec<(usize, Ticket)>, usize), ExitCode> {
-    let mut reader = TicketReader::new(input);
-    let mut tickets = Vec::new();
+    reader: &mut TicketReader<R>,
+    mut each: impl FnMut(usize, Ticket),
+) -> Result<usize, ExitCode> {
     let mut bad = 0;
     loop {
         match reader.next_line() {
-            Ok(Some(Line::Ticket(n, t))) => tickets.push((n, t)),
+            Ok(Some(Line::Ticket(n, t))) => each(n, t),
             Ok(Some(Line::Bad(n, reason))) => {
                 eprintln!("line {n}: {reason}");
                 bad += 1;
             }
-            Ok(None) => return Ok((tickets, bad)),
+            Ok(None) => return Ok(bad),
             Err(e) => return Err(read_failed(program, &e)),
         }
     }
