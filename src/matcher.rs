@@ -303,6 +303,10 @@ struct MatcherInner {
     reach: Reach,
 }
 
+/// How many later parts of the same rule are looked at for each part: the bound
+/// that keeps rules linear when a stem matches many times inside one long word.
+const MAX_PARTNERS: usize = 256;
+
 /// The word distance of the built-in lexicon's widest rules, for estimating what
 /// counting gaps costs (any value gives the same hits).
 const MAX_RULE_WITHIN: usize = 8;
@@ -793,7 +797,10 @@ impl Matcher {
             let Some(rule) = self.inner.rules.get(usize::from(a.owner)) else {
                 continue;
             };
-            for b in parts.iter().skip(i + 1) {
+            // At most `MAX_PARTNERS` later parts are looked at: in text a rule's
+            // partner is at most 32 words on, but stems such as `*e*` match many
+            // times inside one long unspaced run, which would make this quadratic.
+            for b in parts.iter().skip(i + 1).take(MAX_PARTNERS) {
                 if b.owner != a.owner {
                     break;
                 }

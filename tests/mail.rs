@@ -348,6 +348,11 @@ fn inline_variants() {
             "Content-Type: text/plain; charset=windows-1250\nContent-Transfer-Encoding: quoted-printable\n\nDzi=EAkuj=EA\n",
             (MailKind::BuyerMessage, "Dziękuję"),
         ),
+        (
+            "nested multipart never closed: its text part is still read",
+            "Content-Type: multipart/mixed; boundary=\"b0\"\n\n--b0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\nI will file an A-to-z claim.\n",
+            (MailKind::BuyerMessage, "I will file an A-to-z claim."),
+        ),
     ];
     for (name, rest, want) in table {
         let raw = format!("{head}{rest}");

@@ -7135,6 +7135,28 @@ pub(crate) const CONTEXTS_EN: &[BuiltinContext] = &[
 
 /// Chinese and Japanese contexts.
 pub(crate) const CONTEXTS_CJK: &[BuiltinContext] = &[
+    // "Not received" about a coupon, an invoice, a code or points is no lost parcel
+    // (优惠券没有收到, 还没收到发票).
+    BuiltinContext {
+        lang: "zh-Hans",
+        cancels: &[RiskCategory::Lost],
+        terms: &[
+            "优惠券",
+            "代金券",
+            "购物券",
+            "礼品卡",
+            "红包",
+            "发票",
+            "验证码",
+            "积分",
+            "返现",
+            "确认函",
+            "确认邮件",
+            "邮件",
+            "短信",
+        ],
+        within: 3,
+    },
     // A product used for years that breaks is no defective delivery.
     BuiltinContext {
         lang: "zh-Hans",
@@ -7194,6 +7216,22 @@ pub(crate) const CONTEXTS_EU: &[BuiltinContext] = &[
             "rechnung",
         ],
         within: 1,
+    },
+    // Two words for what is never a parcel: the object comes first in German's
+    // verb-final order ("den Gutschein habe ich nicht erhalten").
+    BuiltinContext {
+        lang: "de",
+        cancels: &[RiskCategory::Lost],
+        terms: &[
+            "bestätigungsmail",
+            "bestaetigungsmail",
+            "gutschein*",
+            "rabattcode",
+            "aktionscode",
+            "passwort",
+            "kennwort",
+        ],
+        within: 2,
     },
     BuiltinContext {
         lang: "de",
@@ -8058,6 +8096,10 @@ pub(crate) const NEGATIONS: &[&str] = &[
 /// in both scripts, or of Japanese-only forms, so a new term cannot silently lack
 /// its variant.
 pub(crate) const HANT_HANS: &[(char, char)] = &[
+    // For the coupon and gift-card context (购物券, 礼品卡, 积分).
+    ('購', '购'),
+    ('禮', '礼'),
+    ('積', '积'),
     ('處', '处'),
     ('寫', '写'),
     ('讓', '让'),

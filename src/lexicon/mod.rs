@@ -440,7 +440,9 @@ impl From<Lexicon> for LexiconFile {
 /// overlap.
 ///
 /// Rules only ever add hits: a text's single-term hits are the same with or without
-/// them.
+/// them. For each part, at most 256 later parts of the same rule are looked at
+/// for its partner, so that a stem matching many times inside one long unspaced
+/// word keeps the scan linear.
 ///
 /// ```
 /// use odr_guard::{Classifier, CoOccurrence, Lexicon, RiskCategory};
@@ -859,9 +861,9 @@ impl Lexicon {
         self.terms.values().map(Vec::len).sum()
     }
 
-    /// Whether the lexicon has no terms.
+    /// Whether the lexicon can find nothing: no terms and no co-occurrence rules.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len() == 0 && self.rules.is_empty()
     }
 
     /// Parses a lexicon file in TOML (see [`Lexicon`] for the format).
@@ -1237,6 +1239,11 @@ mod tests {
             .unwrap();
         let json = serde_json::to_string(&lexicon).unwrap();
         assert_eq!(Lexicon::from_json_str(&json).unwrap(), lexicon);
+        assert_eq!(lexicon.len(), 0, "rules are not terms");
+        assert!(
+            !lexicon.is_empty(),
+            "but a lexicon with a rule finds something"
+        );
         let mut other = Lexicon::empty();
         other
             .add_rule(CoOccurrence::new("r", C::Lost, ["x"], ["y"]))

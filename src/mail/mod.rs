@@ -302,6 +302,24 @@ impl MailReader {
                 push_lf(&mut body, &text);
             }
         }
+        // A multipart whose boundaries are never closed leaves its text parts
+        // filed as attachments: read the unnamed plain-text ones rather than
+        // classify nothing.
+        if msg.text_body.is_empty() {
+            for &part_id in &msg.attachments {
+                let Some(part) = msg.parts.get(part_id as usize) else {
+                    continue;
+                };
+                if let (mail_parser::PartType::Text(text), None) =
+                    (&part.body, part.attachment_name())
+                {
+                    if !body.is_empty() {
+                        body.push('\n');
+                    }
+                    push_lf(&mut body, text);
+                }
+            }
+        }
 
         let from = msg
             .from()
