@@ -17,7 +17,7 @@ use std::fmt::Write;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use odr_guard::AmazonOrders;
+use odr_guard::amazon::AmazonOrders;
 
 const ROWS: usize = 1_000_000;
 

@@ -26,7 +26,8 @@ use std::hint::black_box;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use daachorse::CharwiseDoubleArrayAhoCorasick;
-use odr_guard::{normalize, CategorySet, Classifier, Normalized, RiskCategory, Scratch};
+use odr_guard::text::{normalize, Normalized, Scratch};
+use odr_guard::{CategorySet, Classifier, RiskCategory};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 

@@ -20,9 +20,8 @@ use std::hint::black_box;
 
 use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use odr_guard::{
-    Channel, Classifier, MailReader, MailThreads, Marketplace, Message, RiskCategory, Ticket,
-};
+use odr_guard::mail::{MailReader, MailThreads};
+use odr_guard::{Channel, Classifier, Marketplace, Message, RiskCategory, Ticket};
 
 const MESSAGES: [(&str, &[u8]); 2] = [
     (

@@ -26,7 +26,8 @@ use std::hint::black_box;
 
 use chrono::{Days, NaiveDate};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use odr_guard::{Defect, Fulfillment, OdrPoint, OdrSettings, OdrTracker, Order};
+use odr_guard::odr::{Defect, Fulfillment, OdrPoint, OdrSettings, Order};
+use odr_guard::OdrTracker;
 
 const ORDERS: usize = 1_000_000;
 const DEFECTS: usize = 20_000;

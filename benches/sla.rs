@@ -6,10 +6,9 @@ use std::hint::black_box;
 
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
-use odr_guard::{
-    Channel, Classifier, Fulfillment, Marketplace, Message, MessageKind, OrderContext, Policy,
-    Ticket, TriageQueue,
-};
+use odr_guard::odr::Fulfillment;
+use odr_guard::ticket::{MessageKind, OrderContext};
+use odr_guard::{Channel, Classifier, Marketplace, Message, Policy, Ticket, TriageQueue};
 
 const SENTENCES: &[&str] = &[
     "Hello, I ordered this last week for my daughter's birthday. ",

@@ -309,8 +309,9 @@ fn check_order(engine: &Engine, now: DateTime<Utc>, n: usize) {
     let ties = items
         .windows(2)
         .filter(|w| {
-            let key =
-                |i: &odr_guard::QueueItem| (i.is_waiting(), i.tier, i.due_at, i.first_received_at);
+            let key = |i: &odr_guard::queue::QueueItem| {
+                (i.is_waiting(), i.tier, i.due_at, i.first_received_at)
+            };
             key(w[0]) == key(w[1])
         })
         .count();

@@ -31,7 +31,8 @@ mod common;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use odr_guard::{Assessment, Classifier, Field, Ticket};
+use odr_guard::text::Field;
+use odr_guard::{Assessment, Classifier, Ticket};
 use serde_json::json;
 
 use common::{Line, TicketReader};

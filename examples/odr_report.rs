@@ -48,10 +48,12 @@ use std::io::{self, BufReader, Write};
 use std::process::ExitCode;
 
 use chrono::{Days, NaiveDate};
-use odr_guard::{
-    Charset, ClaimStatus, CountingRules, DefectKind, Fulfillment, Marketplace, OdrReport,
-    OdrSettings, OdrStatus, OdrTracker, OdrWindow, ReportOptions,
+use odr_guard::amazon::{Charset, ReportOptions};
+use odr_guard::odr::{
+    ClaimStatus, CountingRules, DefectKind, Fulfillment, OdrReport, OdrSettings, OdrStatus,
+    OdrWindow,
 };
+use odr_guard::{Marketplace, OdrTracker};
 use serde_json::json;
 
 const USAGE: &str = "usage: odr_report --orders FILE [--orders FILE]... [--defects FILE] \
@@ -325,7 +327,7 @@ fn print_text(out: &mut impl Write, tracker: &OdrTracker, r: &OdrReport) -> io::
             "  {:<18}{:>10}   more defective orders would keep it under target",
             "headroom", w.headroom
         )?;
-        for kind in DefectKind::ALL {
+        for kind in DefectKind::ALL.iter().copied() {
             let label = match kind {
                 DefectKind::NegativeFeedback => "negative feedback",
                 DefectKind::AToZClaim => "A-to-z claims",
@@ -396,7 +398,7 @@ fn draw_svg(tracker: &OdrTracker, as_of: NaiveDate, path: &str) -> Result<(), Bo
         .checked_sub_days(Days::new(DAYS - 1))
         .ok_or("as_of too early")?;
     let mut lines = Vec::new();
-    for f in Fulfillment::ALL {
+    for f in Fulfillment::ALL.iter().copied() {
         let series = tracker.series(f, first, as_of)?;
         let points: Vec<(i32, f64)> = series
             .iter()

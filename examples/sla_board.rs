@@ -26,7 +26,10 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use common::triage::{Batch, Rank};
-use odr_guard::{Band, Engine, Evaluation, Fulfillment, NoWindow, SlaReport, Ticket};
+use odr_guard::claim::NoWindow;
+use odr_guard::odr::Fulfillment;
+use odr_guard::sla::Band;
+use odr_guard::{Engine, Evaluation, SlaReport, Ticket};
 
 const USAGE: &str = "usage: sla_board [--policy FILE] [--now RFC3339] [--no-color] < tickets.jsonl
        sla_board [--policy FILE] [--now RFC3339] [--no-color] --mail PATH... [--seller-address ADDR]...";

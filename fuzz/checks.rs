@@ -11,9 +11,11 @@
 use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc, Weekday};
+use odr_guard::text::Scratch;
+use odr_guard::ticket::MessageKind;
 use odr_guard::{
-    Calendar, CalendarSpec, Channel, Classifier, Engine, Lexicon, Marketplace, Message,
-    MessageKind, Policy, Scratch, SlaStatus, Ticket,
+    Calendar, CalendarSpec, Channel, Classifier, Engine, Lexicon, Marketplace, Message, Policy,
+    SlaStatus, Ticket,
 };
 
 /// A byte source that yields zeros once exhausted.
@@ -186,7 +188,7 @@ pub fn sla(data: &[u8]) {
     let n = b.u8() % 8;
     for _ in 0..n {
         at += TimeDelta::minutes(i64::from(b.u16() % 4000));
-        let kind = *b.pick(&MessageKind::ALL);
+        let kind = *b.pick(MessageKind::ALL);
         ticket = ticket.with_message(Message::new(kind, at, *b.pick(BODIES)));
     }
     let now = at + TimeDelta::minutes(i64::from(b.u16()));

@@ -43,7 +43,7 @@ pub struct Match {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub negated: bool,
     /// The match is one part of a co-occurrence rule's hit
-    /// ([`CoOccurrence`](crate::CoOccurrence)): `term` is the rule's name, and the
+    /// ([`CoOccurrence`](crate::text::CoOccurrence)): `term` is the rule's name, and the
     /// rule's other part is a match of its own with the same `term` and `category`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rule: bool,

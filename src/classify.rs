@@ -8,7 +8,7 @@ use crate::assessment::{Assessment, Field, Match};
 use crate::lexicon::Lexicon;
 use crate::matcher::{BuildError, Matcher, Scratch, TermId, TextMatch};
 use crate::risk::{CategorySet, RiskTier};
-use crate::rules::{Facts, RuleSet};
+use crate::sla::{Facts, RuleSet};
 use crate::ticket::{Author, Ticket};
 
 /// Classifies tickets: finds risk words in buyers' messages and picks a tier.
@@ -48,7 +48,8 @@ struct Inner {
 /// built-in lexicon and [`RuleSet::default`]).
 ///
 /// ```
-/// use odr_guard::{Classifier, Lexicon, RiskCategory, RuleSet};
+/// use odr_guard::{Classifier, Lexicon, RiskCategory};
+/// use odr_guard::sla::RuleSet;
 ///
 /// let mut lexicon = Lexicon::empty();
 /// lexicon.add_term(RiskCategory::Damaged, "smashed")?;
@@ -259,7 +260,7 @@ fn reason(
     matches: &[Match],
     facts: &Facts<'_>,
     tier: RiskTier,
-    rule: Option<&crate::rules::Rule>,
+    rule: Option<&crate::sla::Rule>,
 ) -> String {
     let Some(rule) = rule else {
         return format!("no rule matched: fallback tier {tier}");
@@ -305,8 +306,9 @@ fn reason(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::market::Marketplace;
     use crate::risk::RiskCategory as C;
-    use crate::ticket::{Channel, Marketplace, Message, MessageKind};
+    use crate::ticket::{Channel, Message, MessageKind};
     use chrono::{DateTime, TimeZone, Utc};
     use proptest::prelude::*;
 
@@ -449,7 +451,9 @@ mod tests {
     #[test]
     fn custom_rules_apply() {
         let rules = RuleSet {
-            rules: vec![crate::Rule::new("any_refund", RiskTier::OdrHigh).categories([C::Refund])],
+            rules: vec![
+                crate::sla::Rule::new("any_refund", RiskTier::OdrHigh).categories([C::Refund])
+            ],
             fallback: RiskTier::Low,
         };
         let t =

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::assessment::Assessment;
 use crate::classify::Classifier;
-use crate::policy::Policy;
+use crate::sla::Policy;
 use crate::sla::{SlaError, SlaReport};
 use crate::ticket::Ticket;
 

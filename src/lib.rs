@@ -31,64 +31,40 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+#[cfg(feature = "amazon-reports")]
+pub mod amazon;
 mod assessment;
-mod calendar;
+pub mod calendar;
+pub mod claim;
 mod classify;
 mod compact;
 mod duration;
 mod engine;
 mod lexicon;
 #[cfg(feature = "mail")]
-mod mail;
+pub mod mail;
+mod market;
 mod matcher;
-mod metrics;
+pub mod metrics;
 mod normalize;
-mod odr;
-mod order;
-mod policy;
-mod queue;
+pub mod odr;
+pub mod queue;
 mod risk;
-mod rules;
-mod sla;
-mod ticket;
+pub mod sla;
+pub mod text;
+pub mod ticket;
 
-pub use crate::assessment::{Assessment, Field, Match};
-pub use crate::calendar::{
-    Calendar, CalendarError, CalendarSpec, LocalRangeSpec, Skipped, WeeklyHoursSpec,
-};
-pub use crate::classify::{Classifier, ClassifierBuilder};
+pub use crate::calendar::{Calendar, CalendarError, CalendarSpec};
+pub use crate::classify::Classifier;
 pub use crate::engine::{Engine, Evaluation};
-pub use crate::lexicon::{CoOccurrence, ContextFilter, Lexicon, LexiconError};
-#[cfg(feature = "mail")]
-pub use crate::mail::{
-    split_mbox, Mail, MailError, MailKind, MailReader, MailThreads, MboxEntry, MboxIter,
-};
-pub use crate::matcher::{BuildError, Scratch, TermId, TextMatch};
-pub use crate::metrics::{GroupMetrics, LateResponse, ServiceMetrics, LATE_RESPONSE_WINDOWS};
-pub use crate::normalize::{normalize, Normalized};
-#[cfg(feature = "amazon-reports")]
-pub use crate::odr::{
-    decode_report, AmazonOdr, AmazonOrder, AmazonOrders, ChannelReconciliation, Charset, Compared,
-    FeedbackDateFormat, FeedbackEntry, FeedbackReport, MarketplaceOdr, OrdersRead,
-    PerformanceReport, Reconciliation, ReportError, ReportErrorKind, ReportOptions,
-};
-pub use crate::odr::{
-    ChargebackKind, ClaimStatus, CountingRules, DailyTally, Defect, DefectDetail, DefectId,
-    DefectKind, Forecast, Fulfillment, Ingest, KindCounts, OdrError, OdrPoint, OdrReport,
-    OdrSettings, OdrSettingsBuilder, OdrStatus, OdrTallies, OdrTracker, OdrWindow, Order, OrderId,
-    PerFulfillment, RateInterval, Stars, WindowExit, WindowRange,
-};
-pub use crate::order::{
-    claim_window, ClaimCondition, ClaimRules, ClaimWindow, NoWindow, OrderContext,
-};
-pub use crate::policy::{
-    AutoReplyRule, ComplianceClock, Policy, PolicyError, PolicySpec, TierSpec, TierTargets,
-};
-pub use crate::queue::{QueueItem, QueueOrder, TriageQueue};
+pub use crate::lexicon::{Lexicon, LexiconError};
+pub use crate::market::Marketplace;
+pub use crate::matcher::BuildError;
+pub use crate::odr::{OdrError, OdrTracker};
+pub use crate::queue::TriageQueue;
 pub use crate::risk::{CategorySet, RiskCategory, RiskTier, UnknownNameError};
-pub use crate::rules::{Facts, Rule, RuleSet};
-pub use crate::sla::{Band, Obligation, ObligationKind, Outcome, SlaError, SlaReport, SlaStatus};
-pub use crate::ticket::{Author, Channel, Marketplace, Message, MessageKind, Ticket};
+pub use crate::sla::{Assessment, Policy, PolicyError, PolicySpec, SlaError, SlaReport, SlaStatus};
+pub use crate::ticket::{Channel, Message, Ticket};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -27,7 +27,7 @@ pub struct TermId(u32);
 ///
 /// `start..end` are byte offsets into the original text, on `char` boundaries,
 /// covering exactly the characters that normalise to the term. The owned, serialisable
-/// form with the term's text is [`Match`](crate::Match), in an
+/// form with the term's text is [`Match`](crate::text::Match), in an
 /// [`Assessment`](crate::Assessment).
 ///
 /// ```
@@ -58,7 +58,7 @@ pub struct TextMatch {
     /// clause (no `.`, `!`, `?`, `;`, `,` or `:` or their CJK forms between). Never
     /// set for claims, chargebacks and legal threats.
     pub negated: bool,
-    /// The hit is one part of a [`CoOccurrence`](crate::CoOccurrence) rule's hit:
+    /// The hit is one part of a [`CoOccurrence`](crate::text::CoOccurrence) rule's hit:
     /// `term` names the rule, and the rule's other part is reported too.
     pub rule: bool,
 }
@@ -106,7 +106,8 @@ struct Pattern {
 /// Reusable buffers for scanning: keeps classification almost allocation-free.
 ///
 /// ```
-/// use odr_guard::{Classifier, Scratch};
+/// use odr_guard::Classifier;
+/// use odr_guard::text::Scratch;
 ///
 /// let classifier = Classifier::new();
 /// let mut scratch = Scratch::new();
@@ -1501,7 +1502,7 @@ mod tests {
             &["not", "never"],
         );
         l.add_rule(
-            crate::CoOccurrence::new(
+            crate::text::CoOccurrence::new(
                 "missing_part",
                 C::Lost,
                 ["missing", "not included", "without", "少了", "缺"],
@@ -1512,11 +1513,12 @@ mod tests {
         )
         .unwrap();
         l.add_rule(
-            crate::CoOccurrence::new("claim_soon", C::AToZClaim, ["amazon"], ["report*"]).within(2),
+            crate::text::CoOccurrence::new("claim_soon", C::AToZClaim, ["amazon"], ["report*"])
+                .within(2),
         )
         .unwrap();
         l.add_context(
-            crate::ContextFilter::new(
+            crate::text::ContextFilter::new(
                 CategorySet::from([C::Lost, C::OrderStatus]),
                 ["coupon", "invoice", "优惠券", "发票"],
             )
@@ -1716,10 +1718,10 @@ mod tests {
             );
             let mut with_rules = base.clone();
             with_rules.add_rule(
-                crate::CoOccurrence::new("r1", C::Lost, &groups[0], &groups[1]).within(2),
+                crate::text::CoOccurrence::new("r1", C::Lost, &groups[0], &groups[1]).within(2),
             ).unwrap();
             with_rules.add_rule(
-                crate::CoOccurrence::new("r2", C::Damaged, &groups[1], &groups[0])
+                crate::text::CoOccurrence::new("r2", C::Damaged, &groups[1], &groups[0])
                     .unless(["spare"]),
             ).unwrap();
             let plain = scan(&Matcher::new(&base).unwrap(), &text);

@@ -77,7 +77,9 @@ struct Acc {
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};
-/// use odr_guard::{Channel, Classifier, Message, MessageKind, Policy, RiskTier, ServiceMetrics, Ticket};
+/// use odr_guard::{Channel, Classifier, Message, Policy, RiskTier, Ticket};
+/// use odr_guard::metrics::ServiceMetrics;
+/// use odr_guard::ticket::MessageKind;
 ///
 /// let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).single().ok_or("time")?;
 /// let ticket = Ticket::new("T1", Channel::Shopify)
@@ -242,9 +244,10 @@ fn nearest_rank(sorted: &[TimeDelta], p: f64) -> Option<TimeDelta> {
 mod tests {
     use super::*;
     use crate::assessment::assessed;
-    use crate::policy::Policy;
+    use crate::market::Marketplace;
     use crate::risk::RiskCategory;
-    use crate::ticket::{Channel, Marketplace, Message};
+    use crate::sla::Policy;
+    use crate::ticket::{Channel, Message};
     use chrono::TimeZone;
 
     fn at(day: u32, h: u32, m: u32) -> DateTime<Utc> {

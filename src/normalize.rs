@@ -12,7 +12,7 @@ use unicode_normalization::UnicodeNormalization;
 /// buffers across calls.
 ///
 /// ```
-/// use odr_guard::{normalize, Normalized};
+/// use odr_guard::text::{Normalized, normalize};
 ///
 /// assert_eq!(normalize("Ａ－ｔｏ－ｚ  Claim!"), "a to z claim");
 /// assert_eq!(normalize("I didn’t re\u{200B}ceive it"), "i didn t receive it");
@@ -150,7 +150,7 @@ struct Segment {
 /// the original slice normalises back to the normalised slice.
 ///
 /// ```
-/// use odr_guard::Normalized;
+/// use odr_guard::text::Normalized;
 ///
 /// let mut n = Normalized::new();
 /// n.normalize("ＲＥＦＵＮＤ please");

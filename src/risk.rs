@@ -48,7 +48,7 @@ pub enum RiskCategory {
 
 impl RiskCategory {
     /// Every category, in declaration order.
-    pub const ALL: [RiskCategory; 10] = [
+    pub const ALL: &'static [RiskCategory] = &[
         RiskCategory::AToZClaim,
         RiskCategory::Chargeback,
         RiskCategory::LegalThreat,
@@ -124,7 +124,8 @@ impl FromStr for RiskCategory {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         RiskCategory::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|c| c.as_str() == s)
             .ok_or_else(|| UnknownNameError::new("risk category", s))
     }
@@ -188,7 +189,8 @@ impl CategorySet {
     /// The categories in declaration order.
     pub fn iter(self) -> impl Iterator<Item = RiskCategory> {
         RiskCategory::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(move |c| self.contains(*c))
     }
 }
@@ -262,7 +264,7 @@ pub enum RiskTier {
 
 impl RiskTier {
     /// Every tier, most severe first.
-    pub const ALL: [RiskTier; 5] = [
+    pub const ALL: &'static [RiskTier] = &[
         RiskTier::OdrCritical,
         RiskTier::OdrHigh,
         RiskTier::Compliance,
@@ -298,7 +300,8 @@ impl FromStr for RiskTier {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         RiskTier::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|t| t.as_str() == s)
             .ok_or_else(|| UnknownNameError::new("risk tier", s))
     }
@@ -310,12 +313,12 @@ mod tests {
 
     #[test]
     fn names_round_trip_through_str_and_serde() {
-        for c in RiskCategory::ALL {
+        for c in RiskCategory::ALL.iter().copied() {
             assert_eq!(c.as_str().parse::<RiskCategory>().unwrap(), c);
             let json = serde_json::to_string(&c).unwrap();
             assert_eq!(json, format!("\"{}\"", c.as_str()));
         }
-        for t in RiskTier::ALL {
+        for t in RiskTier::ALL.iter().copied() {
             assert_eq!(t.as_str().parse::<RiskTier>().unwrap(), t);
             let json = serde_json::to_string(&t).unwrap();
             assert_eq!(json, format!("\"{}\"", t.as_str()));

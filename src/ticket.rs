@@ -6,182 +6,9 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::order::OrderContext;
+pub use crate::claim::OrderContext;
+use crate::market::Marketplace;
 use crate::risk::UnknownNameError;
-
-/// An Amazon marketplace, by its two-letter code (`US`, `DE`, `JP`, ...).
-///
-/// Serialised as the upper-case code; parsing is case-insensitive and accepts `GB`
-/// for [`Marketplace::Uk`].
-///
-/// ```
-/// use odr_guard::Marketplace;
-///
-/// let m: Marketplace = "de".parse()?;
-/// assert_eq!(m, Marketplace::De);
-/// assert_eq!(m.code(), "DE");
-/// assert_eq!(m.time_zone(), "Europe/Berlin");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-#[allow(missing_docs)] // the variants are the ISO country codes of Amazon's stores
-pub enum Marketplace {
-    Us,
-    Ca,
-    Mx,
-    Br,
-    Uk,
-    Ie,
-    De,
-    Fr,
-    It,
-    Es,
-    Nl,
-    Be,
-    Se,
-    Pl,
-    Tr,
-    Jp,
-    Au,
-    In,
-    Sg,
-    Ae,
-    Sa,
-    Eg,
-    Za,
-}
-
-impl Marketplace {
-    /// Every marketplace.
-    pub const ALL: [Marketplace; 23] = [
-        Marketplace::Us,
-        Marketplace::Ca,
-        Marketplace::Mx,
-        Marketplace::Br,
-        Marketplace::Uk,
-        Marketplace::Ie,
-        Marketplace::De,
-        Marketplace::Fr,
-        Marketplace::It,
-        Marketplace::Es,
-        Marketplace::Nl,
-        Marketplace::Be,
-        Marketplace::Se,
-        Marketplace::Pl,
-        Marketplace::Tr,
-        Marketplace::Jp,
-        Marketplace::Au,
-        Marketplace::In,
-        Marketplace::Sg,
-        Marketplace::Ae,
-        Marketplace::Sa,
-        Marketplace::Eg,
-        Marketplace::Za,
-    ];
-
-    /// The two-letter upper-case code (`UK` for the United Kingdom, as Amazon writes it).
-    pub const fn code(self) -> &'static str {
-        self.info().0
-    }
-
-    /// The IANA time zone in which this marketplace's dates (estimated delivery
-    /// dates, report dates) are read.
-    pub const fn time_zone(self) -> &'static str {
-        self.info().1
-    }
-
-    /// [`Marketplace::time_zone`] as a zone, without parsing its name.
-    pub(crate) const fn tz(self) -> chrono_tz::Tz {
-        use chrono_tz::{Africa, America, Asia, Australia, Europe};
-        match self {
-            Marketplace::Us => America::Los_Angeles,
-            Marketplace::Ca => America::Toronto,
-            Marketplace::Mx => America::Mexico_City,
-            Marketplace::Br => America::Sao_Paulo,
-            Marketplace::Uk => Europe::London,
-            Marketplace::Ie => Europe::Dublin,
-            Marketplace::De => Europe::Berlin,
-            Marketplace::Fr => Europe::Paris,
-            Marketplace::It => Europe::Rome,
-            Marketplace::Es => Europe::Madrid,
-            Marketplace::Nl => Europe::Amsterdam,
-            Marketplace::Be => Europe::Brussels,
-            Marketplace::Se => Europe::Stockholm,
-            Marketplace::Pl => Europe::Warsaw,
-            Marketplace::Tr => Europe::Istanbul,
-            Marketplace::Jp => Asia::Tokyo,
-            Marketplace::Au => Australia::Sydney,
-            Marketplace::In => Asia::Kolkata,
-            Marketplace::Sg => Asia::Singapore,
-            Marketplace::Ae => Asia::Dubai,
-            Marketplace::Sa => Asia::Riyadh,
-            Marketplace::Eg => Africa::Cairo,
-            Marketplace::Za => Africa::Johannesburg,
-        }
-    }
-
-    const fn info(self) -> (&'static str, &'static str) {
-        match self {
-            Marketplace::Us => ("US", "America/Los_Angeles"),
-            Marketplace::Ca => ("CA", "America/Toronto"),
-            Marketplace::Mx => ("MX", "America/Mexico_City"),
-            Marketplace::Br => ("BR", "America/Sao_Paulo"),
-            Marketplace::Uk => ("UK", "Europe/London"),
-            Marketplace::Ie => ("IE", "Europe/Dublin"),
-            Marketplace::De => ("DE", "Europe/Berlin"),
-            Marketplace::Fr => ("FR", "Europe/Paris"),
-            Marketplace::It => ("IT", "Europe/Rome"),
-            Marketplace::Es => ("ES", "Europe/Madrid"),
-            Marketplace::Nl => ("NL", "Europe/Amsterdam"),
-            Marketplace::Be => ("BE", "Europe/Brussels"),
-            Marketplace::Se => ("SE", "Europe/Stockholm"),
-            Marketplace::Pl => ("PL", "Europe/Warsaw"),
-            Marketplace::Tr => ("TR", "Europe/Istanbul"),
-            Marketplace::Jp => ("JP", "Asia/Tokyo"),
-            Marketplace::Au => ("AU", "Australia/Sydney"),
-            Marketplace::In => ("IN", "Asia/Kolkata"),
-            Marketplace::Sg => ("SG", "Asia/Singapore"),
-            Marketplace::Ae => ("AE", "Asia/Dubai"),
-            Marketplace::Sa => ("SA", "Asia/Riyadh"),
-            Marketplace::Eg => ("EG", "Africa/Cairo"),
-            Marketplace::Za => ("ZA", "Africa/Johannesburg"),
-        }
-    }
-}
-
-impl fmt::Display for Marketplace {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-impl FromStr for Marketplace {
-    type Err = UnknownNameError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.eq_ignore_ascii_case("GB") {
-            return Ok(Marketplace::Uk);
-        }
-        Marketplace::ALL
-            .into_iter()
-            .find(|m| m.code().eq_ignore_ascii_case(s))
-            .ok_or_else(|| UnknownNameError::new("marketplace", s))
-    }
-}
-
-impl Serialize for Marketplace {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
-    }
-}
-
-impl<'de> Deserialize<'de> for Marketplace {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
 
 /// Where a ticket came from.
 ///
@@ -311,7 +138,7 @@ pub enum Author {
 /// kind, never guessed from text.
 ///
 /// ```
-/// use odr_guard::{Author, MessageKind};
+/// use odr_guard::ticket::{Author, MessageKind};
 ///
 /// let k: MessageKind = "claim_filed".parse()?;
 /// assert_eq!(k.author(), Author::System);
@@ -344,7 +171,7 @@ pub enum MessageKind {
 
 impl MessageKind {
     /// Every kind.
-    pub const ALL: [MessageKind; 9] = [
+    pub const ALL: &'static [MessageKind] = &[
         MessageKind::BuyerMessage,
         MessageKind::AgentReply,
         MessageKind::AutoReply,
@@ -393,7 +220,8 @@ impl FromStr for MessageKind {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         MessageKind::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|k| k.as_str() == s)
             .ok_or_else(|| UnknownNameError::new("event kind", s))
     }
@@ -404,7 +232,8 @@ impl FromStr for MessageKind {
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use odr_guard::{Message, MessageKind};
+/// use odr_guard::Message;
+/// use odr_guard::ticket::MessageKind;
 ///
 /// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).single().ok_or("time")?;
 /// let m = Message::buyer(at, "Where is my parcel?").with_subject("Order 123");
@@ -596,7 +425,7 @@ mod tests {
 
     #[test]
     fn marketplace_codes_parse_case_insensitively() {
-        for m in Marketplace::ALL {
+        for m in Marketplace::ALL.iter().copied() {
             assert_eq!(m.code().to_lowercase().parse::<Marketplace>().unwrap(), m);
             assert!(
                 chrono_tz::Tz::from_str(m.time_zone()).is_ok(),
@@ -609,7 +438,7 @@ mod tests {
 
     #[test]
     fn message_kinds_map_to_authors() {
-        for k in MessageKind::ALL {
+        for k in MessageKind::ALL.iter().copied() {
             assert_eq!(k.as_str().parse::<MessageKind>().unwrap(), k);
         }
         assert_eq!(MessageKind::BuyerMessage.author(), Author::Buyer);

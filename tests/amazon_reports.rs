@@ -7,10 +7,12 @@
 use std::io::Write;
 
 use chrono::NaiveDate;
-use odr_guard::{
-    AmazonOrders, Charset, DefectKind, FeedbackDateFormat, FeedbackReport, Fulfillment,
-    Marketplace, OdrTracker, PerformanceReport, ReportErrorKind, ReportOptions,
+use odr_guard::amazon::{
+    AmazonOrders, Charset, FeedbackDateFormat, FeedbackReport, PerformanceReport, ReportErrorKind,
+    ReportOptions,
 };
+use odr_guard::odr::{DefectKind, Fulfillment};
+use odr_guard::{Marketplace, OdrTracker};
 use proptest::prelude::*;
 
 fn date(s: &str) -> NaiveDate {
@@ -477,7 +479,7 @@ fn the_same_feedback_twice_counts_once() {
     let text = format!("{FB_EN6}\n10/3/26\t1\tLate\t\t111-1\t\n");
     let us = ReportOptions::new().marketplace(Marketplace::Us);
     let mut tracker = OdrTracker::default();
-    tracker.insert_order(odr_guard::Order::new(
+    tracker.insert_order(odr_guard::odr::Order::new(
         "111-1",
         date("2026-10-01"),
         Fulfillment::Merchant,
@@ -572,17 +574,17 @@ fn reconciliation_names_what_differs() {
     let mut tracker = OdrTracker::default();
     for i in 0..40 {
         let day = if i == 0 { "2026-09-05" } else { "2026-10-01" }; // one before the range
-        tracker.insert_order(odr_guard::Order::new(
+        tracker.insert_order(odr_guard::odr::Order::new(
             format!("m{i}"),
             date(day),
             Fulfillment::Merchant,
         ));
     }
-    tracker.insert_defect(odr_guard::Defect::a_to_z_claim(
+    tracker.insert_defect(odr_guard::odr::Defect::a_to_z_claim(
         "c",
         "m1",
         date("2026-10-09"),
-        odr_guard::ClaimStatus::Open,
+        odr_guard::odr::ClaimStatus::Open,
     ));
     let r = report.reconcile(tracker.tallies());
     let mfn = r.merchant.unwrap();

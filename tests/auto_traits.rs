@@ -3,6 +3,14 @@
 
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
+use odr_guard::calendar::*;
+use odr_guard::claim::*;
+use odr_guard::metrics::*;
+use odr_guard::odr::*;
+use odr_guard::queue::*;
+use odr_guard::sla::*;
+use odr_guard::text::*;
+use odr_guard::ticket::*;
 use odr_guard::*;
 
 fn assert_all<T: Send + Sync + Unpin + UnwindSafe + RefUnwindSafe>() {}
@@ -111,7 +119,7 @@ fn public_types_have_the_auto_traits() {
 #[cfg(feature = "amazon-reports")]
 #[test]
 fn amazon_report_types_have_the_auto_traits() {
-    use odr_guard::{
+    use odr_guard::amazon::{
         AmazonOdr, AmazonOrder, AmazonOrders, ChannelReconciliation, Charset, Compared,
         FeedbackDateFormat, FeedbackEntry, FeedbackReport, MarketplaceOdr, OrdersRead,
         PerformanceReport, Reconciliation, ReportError, ReportErrorKind, ReportOptions,

@@ -7,7 +7,8 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
-use odr_guard::{Calendar, CalendarError, CalendarSpec, Skipped};
+use odr_guard::calendar::Skipped;
+use odr_guard::{Calendar, CalendarError, CalendarSpec};
 use proptest::prelude::*;
 
 const WEEKDAYS: [Weekday; 5] = [

@@ -5,8 +5,9 @@
 use std::cmp::Reverse;
 
 use chrono::{TimeZone, Utc};
+use odr_guard::text::normalize;
 use odr_guard::{
-    normalize, Channel, Classifier, Lexicon, Marketplace, Message, RiskCategory, RiskTier, Ticket,
+    Channel, Classifier, Lexicon, Marketplace, Message, RiskCategory, RiskTier, Ticket,
 };
 use proptest::prelude::*;
 use unicode_normalization::char::is_combining_mark;
@@ -477,7 +478,7 @@ proptest! {
         let Ok(c) = Classifier::builder().lexicon(lexicon).build() else {
             return Ok(());
         };
-        let mut scratch = odr_guard::Scratch::new();
+        let mut scratch = odr_guard::text::Scratch::new();
         for h in c.scan_with(&text, &mut scratch) {
             let term = c.term(h.term);
             prop_assert!(term.is_some());

@@ -3,10 +3,9 @@
 #![cfg(feature = "mail")]
 
 use chrono::{DateTime, TimeZone, Utc};
-use odr_guard::{
-    split_mbox, Channel, Engine, Mail, MailError, MailKind, MailReader, MailThreads, Marketplace,
-    MessageKind, Policy, RiskCategory, Ticket,
-};
+use odr_guard::mail::{split_mbox, Mail, MailError, MailKind, MailReader, MailThreads};
+use odr_guard::ticket::MessageKind;
+use odr_guard::{Channel, Engine, Marketplace, Policy, RiskCategory, Ticket};
 use proptest::prelude::*;
 
 const SELLER: &str = "support@brightline.example";
@@ -521,8 +520,8 @@ fn public_mail_types_are_send_sync_and_clone() {
     assert_all::<MailKind>();
     assert_all::<MailError>();
     assert_all::<MailThreads>();
-    assert_all::<odr_guard::MboxEntry<'static>>();
-    assert_all::<odr_guard::MboxIter<'static>>();
+    assert_all::<odr_guard::mail::MboxEntry<'static>>();
+    assert_all::<odr_guard::mail::MboxIter<'static>>();
 }
 
 proptest! {

@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Days, NaiveDate};
-use odr_guard::{
+use odr_guard::odr::{
     ChargebackKind, ClaimStatus, CountingRules, DailyTally, Defect, DefectDetail, DefectKind,
-    Fulfillment, Ingest, OdrError, OdrSettings, OdrStatus, OdrTallies, OdrTracker, Order, Stars,
+    Fulfillment, Ingest, OdrSettings, OdrStatus, OdrTallies, Order, Stars,
 };
+use odr_guard::{OdrError, OdrTracker};
 use proptest::prelude::*;
 
 fn d(s: &str) -> NaiveDate {
@@ -98,7 +99,8 @@ fn cases() -> Vec<Case> {
     let every_claim = OdrSettings::builder()
         .rules(
             ClaimStatus::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .fold(CountingRules::default(), |r, s| {
                     r.with_claim_status(s, true)
                 })
@@ -604,7 +606,7 @@ fn public_types_are_send_sync_and_unwind_safe() {
     assert_all::<OdrTracker>();
     assert_all::<OdrTallies>();
     assert_all::<OdrSettings>();
-    assert_all::<odr_guard::OdrReport>();
+    assert_all::<odr_guard::odr::OdrReport>();
     assert_all::<Defect>();
     assert_all::<Order>();
     assert_all::<OdrError>();
@@ -788,7 +790,7 @@ proptest! {
     ) {
         let t = ingest(settings, &events);
         let as_of = d(BASE) + Days::new(as_of_day);
-        for f in Fulfillment::ALL {
+        for f in Fulfillment::ALL.iter().copied() {
             prop_assert_eq!(counts(&t, f, as_of), naive(&settings, &events, f, as_of));
         }
     }
@@ -803,7 +805,7 @@ proptest! {
     ) {
         // Sharding is by order id, so a defect id stays on the order it was first
         // filed on (a defect moved across shards is outside that contract).
-        let mut owner: HashMap<String, odr_guard::OrderId> = HashMap::new();
+        let mut owner: HashMap<String, odr_guard::odr::OrderId> = HashMap::new();
         let events: Vec<Event> = events
             .into_iter()
             .map(|e| match e {
@@ -867,7 +869,7 @@ proptest! {
         prop_assert_eq!(c + b + a, total);
         prop_assert_eq!(total.orders, tallies.len() as u64);
         prop_assert!(total.defective_orders <= total.orders);
-        for k in DefectKind::ALL {
+        for k in DefectKind::ALL.iter().copied() {
             prop_assert!(total.by_kind.get(k) <= total.defective_orders);
         }
     }
@@ -913,7 +915,7 @@ proptest! {
         let t = ingest(settings, &events);
         let first = d(BASE) + Days::new(first);
         let last = first + Days::new(len);
-        for f in Fulfillment::ALL {
+        for f in Fulfillment::ALL.iter().copied() {
             let series = t.series(f, first, last).unwrap();
             prop_assert_eq!(series.len() as u64, len + 1);
             for p in &series {

@@ -5,7 +5,8 @@
 #[path = "../examples/common/odr_csv.rs"]
 mod odr_csv;
 
-use odr_guard::{ClaimStatus, DefectDetail, Fulfillment, OdrTracker};
+use odr_guard::odr::{ClaimStatus, DefectDetail, Fulfillment};
+use odr_guard::OdrTracker;
 
 #[test]
 fn bad_order_rows_are_reported_and_skipped() {

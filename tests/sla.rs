@@ -3,9 +3,10 @@
 //! time, and Amazon's wall-clock limit that no calendar can stretch.
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc, Weekday};
+use odr_guard::ticket::MessageKind;
 use odr_guard::{
-    CalendarSpec, Channel, Engine, Marketplace, Message, MessageKind, Policy, RiskTier, SlaReport,
-    SlaStatus, Ticket,
+    CalendarSpec, Channel, Engine, Marketplace, Message, Policy, RiskTier, SlaReport, SlaStatus,
+    Ticket,
 };
 
 const WEEKDAYS: [Weekday; 5] = [
@@ -114,7 +115,7 @@ fn deadlines_across_dst_changes_in_two_zones() {
         let internal = r
             .obligations
             .iter()
-            .find(|o| o.kind == odr_guard::ObligationKind::FirstResponse)
+            .find(|o| o.kind == odr_guard::sla::ObligationKind::FirstResponse)
             .unwrap();
         assert_eq!(internal.due_at, c.due, "{}", c.name);
         assert_eq!(

@@ -3,9 +3,8 @@
 //! names its field (issue 13).
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use odr_guard::{
-    Channel, Engine, Marketplace, Message, MessageKind, Policy, RiskTier, SlaStatus, Ticket,
-};
+use odr_guard::ticket::MessageKind;
+use odr_guard::{Channel, Engine, Marketplace, Message, Policy, RiskTier, SlaStatus, Ticket};
 
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
@@ -276,7 +275,8 @@ fn out_of_range_policy_values_are_load_errors() {
 /// ends of the time range: never a panic, never a deadline RFC 3339 cannot write.
 #[test]
 fn the_ends_of_the_time_range_never_panic() {
-    use odr_guard::{ServiceMetrics, SlaError, TriageQueue};
+    use odr_guard::metrics::ServiceMetrics;
+    use odr_guard::{SlaError, TriageQueue};
     let ends = [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC];
     let engine = Engine::new(Policy::default());
     let mut metrics = ServiceMetrics::new();

@@ -6,10 +6,12 @@
 use std::error::Error;
 use std::io::{self, Write};
 
-use odr_guard::{
-    decode_report, AmazonOrders, ChannelReconciliation, FeedbackReport, Fulfillment, OdrTracker,
-    Order, PerformanceReport, Reconciliation, ReportOptions,
+use odr_guard::amazon::{
+    decode_report, AmazonOrders, ChannelReconciliation, FeedbackReport, PerformanceReport,
+    Reconciliation, ReportOptions,
 };
+use odr_guard::odr::{Fulfillment, Order};
+use odr_guard::OdrTracker;
 
 use crate::odr_csv::{self, RowError};
 

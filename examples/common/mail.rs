@@ -6,7 +6,8 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use odr_guard::{split_mbox, MailReader, MailThreads, Ticket};
+use odr_guard::mail::{split_mbox, MailReader, MailThreads};
+use odr_guard::Ticket;
 
 pub const USAGE: &str = "[--mail PATH]... [--seller-address ADDR]...";
 

@@ -12,7 +12,8 @@ use std::io::{self, BufRead};
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
-use odr_guard::{Channel, Marketplace, Message, MessageKind, OrderContext, Policy, Ticket};
+use odr_guard::ticket::{MessageKind, OrderContext};
+use odr_guard::{Channel, Marketplace, Message, Policy, Ticket};
 use serde::Deserialize;
 
 /// One input line, as other programs write it.

@@ -8,7 +8,9 @@ use std::fmt;
 use std::io;
 
 use chrono::NaiveDate;
-use odr_guard::{ChargebackKind, ClaimStatus, Defect, DefectDetail, Fulfillment, Order, Stars};
+use odr_guard::odr::{
+    ChargebackKind, ClaimStatus, Defect, DefectDetail, Fulfillment, Order, Stars,
+};
 
 /// A row that could not be used, or a file that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]

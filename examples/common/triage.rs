@@ -6,7 +6,8 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
-use odr_guard::{Engine, Evaluation, Field, RiskTier, SlaReport, Ticket};
+use odr_guard::text::Field;
+use odr_guard::{Engine, Evaluation, RiskTier, SlaReport, Ticket};
 use serde::{Deserialize, Serialize};
 
 /// One output line, keys in the contract's order.

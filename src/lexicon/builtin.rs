@@ -8502,7 +8502,7 @@ mod tests {
     #[test]
     fn every_language_covers_every_category() {
         for lang in LANGS {
-            for cat in RiskCategory::ALL {
+            for cat in RiskCategory::ALL.iter().copied() {
                 let n: usize = TERMS
                     .iter()
                     .filter(|(c, l, _)| *c == cat && *l == lang)

@@ -158,7 +158,7 @@ pub(crate) fn parse_term(raw: &str, list: &dyn Fn() -> String) -> Result<TermSpe
 /// files:
 ///
 /// - A term is normalised exactly like the text it is searched in (see
-///   [`normalize`](crate::normalize())): `A-to-z claim`, `a to z claim` and
+///   [`normalize`](crate::text::normalize())): `A-to-z claim`, `a to z claim` and
 ///   `Ａ－ｔｏ－ｚ claim` are one term; apostrophes and other punctuation become
 ///   separators, so `didn't receive` is `didn t receive`.
 /// - The edges of a Latin-script (non-CJK) term must fall on word boundaries in the
@@ -445,7 +445,8 @@ impl From<Lexicon> for LexiconFile {
 /// word keeps the scan linear.
 ///
 /// ```
-/// use odr_guard::{Classifier, CoOccurrence, Lexicon, RiskCategory};
+/// use odr_guard::{Classifier, Lexicon, RiskCategory};
+/// use odr_guard::text::CoOccurrence;
 ///
 /// let mut lexicon = Lexicon::empty();
 /// lexicon.add_rule(
@@ -561,7 +562,8 @@ impl CoOccurrence {
 /// invoice or a refund is no lost parcel.
 ///
 /// ```
-/// use odr_guard::{CategorySet, Classifier, ContextFilter, Lexicon, RiskCategory};
+/// use odr_guard::{CategorySet, Classifier, Lexicon, RiskCategory};
+/// use odr_guard::text::ContextFilter;
 ///
 /// let mut lexicon = Lexicon::empty();
 /// lexicon.add_term(RiskCategory::Lost, "not received")?;

@@ -23,7 +23,7 @@ pub struct MboxEntry<'a> {
 /// messages.
 ///
 /// ```
-/// use odr_guard::split_mbox;
+/// use odr_guard::mail::split_mbox;
 ///
 /// let mbox = b"From a@x Mon Nov  2 09:00:00 2026\nSubject: one\n\n>From here\n\n\
 ///              From b@x Mon Nov  2 10:00:00 2026\nSubject: two\n\nhi\n";

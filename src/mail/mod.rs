@@ -3,7 +3,7 @@
 //! Amazon offers no API to read buyer messages: help desks receive the e-mail Amazon
 //! relays from buyers, with its claim notices and return requests. [`MailReader`]
 //! turns the bytes of one RFC 5322 message into a [`Mail`] (what it means, when, the
-//! buyer's own words); [`MailThreads`] groups mails into [`Ticket`]s. MIME, transfer
+//! buyer's own words); [`MailThreads`] groups mails into [`Ticket`](crate::Ticket)s. MIME, transfer
 //! encodings, encoded words and the charsets (UTF-8, ISO-8859-x, windows-125x,
 //! GBK/GB18030, Big5, Shift_JIS, EUC-JP, ISO-2022-JP, EUC-KR, ...) are decoded by the
 //! `mail-parser` crate; HTML-only bodies are converted to text. Pure: bytes in, crate
@@ -19,7 +19,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
 
-use crate::ticket::{Marketplace, Message, MessageKind};
+use crate::market::Marketplace;
+use crate::ticket::{Message, MessageKind};
 
 pub use self::mbox::{split_mbox, MboxEntry, MboxIter};
 pub use self::thread::MailThreads;
@@ -101,7 +102,7 @@ pub enum MailKind {
     /// Amazon's charge dispute (chargeback) inquiry.
     ChargebackNotice,
     /// Amazon's return authorization request: sets the order's
-    /// [`return_requested_at`](crate::OrderContext::return_requested_at).
+    /// [`return_requested_at`](crate::ticket::OrderContext::return_requested_at).
     ReturnRequest,
     /// Any other Amazon notice (sales, shipping reminders): no entry in a ticket.
     OtherNotice,
@@ -169,7 +170,8 @@ impl Mail {
 /// Cheap to clone and `Send + Sync`.
 ///
 /// ```
-/// use odr_guard::{MailKind, MailReader, Marketplace};
+/// use odr_guard::Marketplace;
+/// use odr_guard::mail::{MailKind, MailReader};
 ///
 /// let raw = b"From: Ann <abc123@marketplace.amazon.de>\r\n\
 /// Date: Mon, 2 Nov 2026 09:15:00 +0100\r\n\

@@ -7,7 +7,7 @@
 //! wrapper) and list the footer and header lines seen in its relayed mail. Keep each
 //! rule here, in one place.
 
-use crate::ticket::Marketplace;
+use crate::market::Marketplace;
 
 /// Amazon's top-level domains and their marketplaces, longest first so that
 /// `com.mx` wins over `mx`.

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::{Mail, MailKind};
-use crate::order::OrderContext;
-use crate::ticket::{Channel, Marketplace, Ticket};
+use crate::claim::OrderContext;
+use crate::market::Marketplace;
+use crate::ticket::{Channel, Ticket};
 
 /// Mails grouped into tickets: every mail about one Amazon order forms one ticket
 /// whose `id` is the order id; other mails thread by `In-Reply-To` / `References`,
@@ -19,7 +20,8 @@ use crate::ticket::{Channel, Marketplace, Ticket};
 /// notices are left out.
 ///
 /// ```
-/// use odr_guard::{MailReader, MailThreads, MessageKind};
+/// use odr_guard::mail::{MailReader, MailThreads};
+/// use odr_guard::ticket::MessageKind;
 ///
 /// let reader = MailReader::new().seller_address("help@shop.example");
 /// let buyer = reader.read(b"From: x@marketplace.amazon.com\nDate: Mon, 2 Nov 2026 09:00:00 +0000\n\

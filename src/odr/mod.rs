@@ -8,23 +8,14 @@
 //! The rules and their sources are in one place each: which defects count in
 //! [`CountingRules`], window length, lag and thresholds in [`OdrSettings`].
 
-#[cfg(feature = "amazon-reports")]
-mod amazon;
 mod model;
 mod report;
 mod settings;
 mod tally;
 mod tracker;
 
-#[cfg(feature = "amazon-reports")]
-pub use self::amazon::{
-    decode_report, AmazonOdr, AmazonOrder, AmazonOrders, ChannelReconciliation, Charset, Compared,
-    FeedbackDateFormat, FeedbackEntry, FeedbackReport, MarketplaceOdr, OrdersRead,
-    PerformanceReport, Reconciliation, ReportError, ReportErrorKind, ReportOptions,
-};
 pub use self::model::{
-    ChargebackKind, ClaimStatus, Defect, DefectDetail, DefectId, DefectKind, Fulfillment, Order,
-    OrderId, Stars,
+    ChargebackKind, ClaimStatus, Defect, DefectDetail, DefectId, DefectKind, Order, OrderId, Stars,
 };
 pub use self::report::{
     Forecast, OdrPoint, OdrReport, OdrStatus, OdrWindow, RateInterval, WindowExit, WindowRange,
@@ -32,11 +23,13 @@ pub use self::report::{
 pub use self::settings::{CountingRules, OdrSettings, OdrSettingsBuilder};
 pub use self::tally::{DailyTally, KindCounts, OdrTallies, PerFulfillment};
 pub use self::tracker::{Ingest, OdrTracker};
+pub use crate::market::Fulfillment;
 
 /// What can go wrong when building ODR settings, defects or windows.
 ///
 /// ```
-/// use odr_guard::{OdrError, OdrSettings};
+/// use odr_guard::OdrError;
+/// use odr_guard::odr::OdrSettings;
 ///
 /// let result = OdrSettings::builder().window_days(0).build();
 /// assert_eq!(result, Err(OdrError::WindowDays { value: 0 }));

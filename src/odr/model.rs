@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::OdrError;
+use crate::market::{Fulfillment, Marketplace};
 use crate::risk::UnknownNameError;
-use crate::ticket::Marketplace;
 
 macro_rules! id_newtype {
     ($(#[$doc:meta])* $name:ident) => {
@@ -55,7 +55,7 @@ id_newtype!(
     /// An order id (Amazon's `123-1234567-1234567`, or any text).
     ///
     /// ```
-    /// use odr_guard::OrderId;
+    /// use odr_guard::odr::OrderId;
     ///
     /// let id = OrderId::from("114-3941689-8772232");
     /// assert_eq!(id.as_str(), "114-3941689-8772232");
@@ -69,43 +69,8 @@ id_newtype!(
     DefectId
 );
 
-/// Who fulfils an order. Amazon computes a separate ODR for each, never blended.
-///
-/// Serialised as `merchant` (seller-fulfilled, MFN) or `amazon` (Fulfilled by
-/// Amazon, FBA/AFN).
-///
-/// ```
-/// use odr_guard::Fulfillment;
-///
-/// let f: Fulfillment = "amazon".parse()?;
-/// assert_eq!(f, Fulfillment::Amazon);
-/// assert_eq!(Fulfillment::Merchant.as_str(), "merchant");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fulfillment {
-    /// Seller-fulfilled (merchant-fulfilled network, MFN).
-    Merchant,
-    /// Fulfilled by Amazon (FBA, AFN).
-    Amazon,
-}
-
-impl Fulfillment {
-    /// Both channels, merchant first.
-    pub const ALL: [Fulfillment; 2] = [Fulfillment::Merchant, Fulfillment::Amazon];
-
-    /// The `snake_case` name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Fulfillment::Merchant => "merchant",
-            Fulfillment::Amazon => "amazon",
-        }
-    }
-}
-
 /// The status of an A-to-z Guarantee claim. Which statuses count is a
-/// [`CountingRules`](crate::CountingRules) setting.
+/// [`CountingRules`](crate::odr::CountingRules) setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -128,7 +93,7 @@ pub enum ClaimStatus {
 
 impl ClaimStatus {
     /// Every status.
-    pub const ALL: [ClaimStatus; 7] = [
+    pub const ALL: &'static [ClaimStatus] = &[
         ClaimStatus::Open,
         ClaimStatus::Granted,
         ClaimStatus::Denied,
@@ -157,7 +122,7 @@ impl ClaimStatus {
 }
 
 /// Who a credit card chargeback is about. Which kinds count is a
-/// [`CountingRules`](crate::CountingRules) setting.
+/// [`CountingRules`](crate::odr::CountingRules) setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -171,7 +136,7 @@ pub enum ChargebackKind {
 
 impl ChargebackKind {
     /// Every kind.
-    pub const ALL: [ChargebackKind; 2] = [ChargebackKind::Service, ChargebackKind::Fraud];
+    pub const ALL: &'static [ChargebackKind] = &[ChargebackKind::Service, ChargebackKind::Fraud];
 
     /// The `snake_case` name.
     pub const fn as_str(self) -> &'static str {
@@ -200,7 +165,7 @@ pub enum DefectKind {
 
 impl DefectKind {
     /// Every kind.
-    pub const ALL: [DefectKind; 3] = [
+    pub const ALL: &'static [DefectKind] = &[
         DefectKind::NegativeFeedback,
         DefectKind::AToZClaim,
         DefectKind::Chargeback,
@@ -233,7 +198,8 @@ macro_rules! names {
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 $ty::ALL
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .find(|v| v.as_str() == s)
                     .ok_or_else(|| UnknownNameError::new($what, s))
             }
@@ -241,7 +207,6 @@ macro_rules! names {
     };
 }
 
-names!(Fulfillment, "fulfillment");
 names!(ClaimStatus, "claim status");
 names!(ChargebackKind, "chargeback kind");
 names!(DefectKind, "defect kind");
@@ -249,7 +214,7 @@ names!(DefectKind, "defect kind");
 /// A seller-feedback rating: 1 to 5 stars.
 ///
 /// ```
-/// use odr_guard::Stars;
+/// use odr_guard::odr::Stars;
 ///
 /// assert_eq!(Stars::new(2)?.get(), 2);
 /// assert!(Stars::new(0).is_err());
@@ -339,7 +304,8 @@ impl DefectDetail {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use odr_guard::{Fulfillment, Marketplace, Order};
+/// use odr_guard::Marketplace;
+/// use odr_guard::odr::{Fulfillment, Order};
 ///
 /// let date = NaiveDate::from_ymd_opt(2026, 10, 1).ok_or("bad date")?;
 /// let order = Order::new("114-0000001-0000001", date, Fulfillment::Merchant)
@@ -400,7 +366,7 @@ impl Order {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use odr_guard::{ClaimStatus, Defect, Stars};
+/// use odr_guard::odr::{ClaimStatus, Defect, Stars};
 ///
 /// let day = NaiveDate::from_ymd_opt(2026, 10, 20).ok_or("bad date")?;
 /// let feedback = Defect::negative_feedback("fb-1", "114-0000001-0000001", day, Stars::new(1)?);

@@ -3,10 +3,11 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::model::{DefectKind, Fulfillment};
+use super::model::DefectKind;
 use super::settings::{OdrSettings, PPM};
 use super::tally::{DailyTally, KindCounts, OdrTallies, PerFulfillment};
 use super::OdrError;
+use crate::market::Fulfillment;
 
 /// The order dates a window covers, `start ..= end` (both inside).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -22,7 +23,7 @@ impl WindowRange {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use odr_guard::{OdrSettings, WindowRange};
+    /// use odr_guard::odr::{OdrSettings, WindowRange};
     ///
     /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).ok_or("bad date");
     /// let w = WindowRange::new(&OdrSettings::default(), d(11, 26)?)?;
@@ -156,7 +157,8 @@ pub struct Forecast {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use odr_guard::{Defect, Fulfillment, OdrStatus, OdrTracker, Order, Stars};
+/// use odr_guard::OdrTracker;
+/// use odr_guard::odr::{Defect, Fulfillment, OdrStatus, Order, Stars};
 ///
 /// let day = NaiveDate::from_ymd_opt(2026, 11, 2).ok_or("bad date")?;
 /// let mut tracker = OdrTracker::default();
@@ -210,7 +212,8 @@ impl OdrWindow {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use odr_guard::{Defect, Fulfillment, OdrTracker, Order, Stars};
+    /// use odr_guard::OdrTracker;
+    /// use odr_guard::odr::{Defect, Fulfillment, Order, Stars};
     ///
     /// let day = NaiveDate::from_ymd_opt(2026, 11, 2).ok_or("bad date")?;
     /// let mut tracker = OdrTracker::default();
@@ -334,7 +337,8 @@ impl OdrTallies {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use odr_guard::{Defect, Fulfillment, OdrTracker, Order, Stars};
+    /// use odr_guard::OdrTracker;
+    /// use odr_guard::odr::{Defect, Fulfillment, Order, Stars};
     ///
     /// let d = |day| NaiveDate::from_ymd_opt(2026, 9, day).ok_or("bad date");
     /// let mut tracker = OdrTracker::default();

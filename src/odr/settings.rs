@@ -37,7 +37,7 @@ pub(crate) const PPM: u64 = 1_000_000;
 ///   from both sides of the rate.
 ///
 /// ```
-/// use odr_guard::{ChargebackKind, ClaimStatus, CountingRules};
+/// use odr_guard::odr::{ChargebackKind, ClaimStatus, CountingRules};
 ///
 /// let rules = CountingRules::default();
 /// assert!(rules.counts_claim(ClaimStatus::Open));
@@ -46,8 +46,8 @@ pub(crate) const PPM: u64 = 1_000_000;
 ///
 /// // Older Amazon Pay wording: every claim counts.
 /// let strict = ClaimStatus::ALL
-///     .into_iter()
-///     .fold(rules, |r, s| r.with_claim_status(s, true));
+///     .iter()
+///     .fold(rules, |r, &s| r.with_claim_status(s, true));
 /// assert!(strict.counts_claim(ClaimStatus::Withdrawn));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -161,11 +161,13 @@ impl From<CountingRules> for CountingRulesConfig {
     fn from(r: CountingRules) -> Self {
         CountingRulesConfig {
             counted_claim_statuses: ClaimStatus::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|s| r.counts_claim(*s))
                 .collect(),
             counted_chargeback_kinds: ChargebackKind::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|k| r.counts_chargeback(*k))
                 .collect(),
             negative_feedback_max_stars: r.max_stars,
@@ -204,7 +206,7 @@ impl TryFrom<CountingRulesConfig> for CountingRules {
 /// status and headroom use exact integer arithmetic.
 ///
 /// ```
-/// use odr_guard::OdrSettings;
+/// use odr_guard::odr::OdrSettings;
 ///
 /// let s = OdrSettings::default();
 /// assert_eq!((s.window_days(), s.lag_days()), (60, 0));
@@ -281,7 +283,7 @@ impl OdrSettings {
 /// as in [`OdrSettings::default`]).
 ///
 /// ```
-/// use odr_guard::{CountingRules, OdrSettings};
+/// use odr_guard::odr::{CountingRules, OdrSettings};
 ///
 /// let s = OdrSettings::builder()
 ///     .window_days(90)

@@ -8,7 +8,8 @@ use std::ops::{Add, AddAssign};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::model::{DefectKind, Fulfillment};
+use super::model::DefectKind;
+use crate::market::Fulfillment;
 
 /// Orders with at least one counted defect of each kind.
 ///
@@ -50,7 +51,7 @@ impl KindCounts {
 /// [`DailyTally::default`] is its identity.
 ///
 /// ```
-/// use odr_guard::{DailyTally, DefectKind};
+/// use odr_guard::odr::{DailyTally, DefectKind};
 ///
 /// let a = DailyTally::order(&[DefectKind::NegativeFeedback, DefectKind::AToZClaim]);
 /// let b = DailyTally::order(&[]);
@@ -85,7 +86,7 @@ impl DailyTally {
             defective_orders: u64::from(kinds != 0),
             by_kind: KindCounts::default(),
         };
-        for kind in DefectKind::ALL {
+        for kind in DefectKind::ALL.iter().copied() {
             if kinds & kind.bit() != 0 {
                 *t.by_kind.get_mut(kind) = 1;
             }
@@ -97,7 +98,7 @@ impl DailyTally {
     pub fn merge(&mut self, other: &DailyTally) {
         self.orders += other.orders;
         self.defective_orders += other.defective_orders;
-        for kind in DefectKind::ALL {
+        for kind in DefectKind::ALL.iter().copied() {
             *self.by_kind.get_mut(kind) += other.by_kind.get(kind);
         }
     }
@@ -107,7 +108,7 @@ impl DailyTally {
     pub(crate) fn unmerge(&mut self, other: &DailyTally) {
         self.orders = self.orders.saturating_sub(other.orders);
         self.defective_orders = self.defective_orders.saturating_sub(other.defective_orders);
-        for kind in DefectKind::ALL {
+        for kind in DefectKind::ALL.iter().copied() {
             let c = self.by_kind.get_mut(kind);
             *c = c.saturating_sub(other.by_kind.get(kind));
         }
@@ -143,7 +144,7 @@ impl Add for DailyTally {
 /// One value per fulfilment channel: Amazon never blends MFN and FBA.
 ///
 /// ```
-/// use odr_guard::{Fulfillment, PerFulfillment};
+/// use odr_guard::odr::{Fulfillment, PerFulfillment};
 ///
 /// let mut counts = PerFulfillment::<u32>::default();
 /// *counts.get_mut(Fulfillment::Amazon) += 1;
@@ -192,7 +193,7 @@ impl<T> PerFulfillment<T> {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use odr_guard::{DailyTally, DefectKind, Fulfillment, OdrTallies};
+/// use odr_guard::odr::{DailyTally, DefectKind, Fulfillment, OdrTallies};
 ///
 /// let day = NaiveDate::from_ymd_opt(2026, 10, 1).ok_or("bad date")?;
 /// let mut shard_a = OdrTallies::new();

@@ -6,12 +6,13 @@ use chrono::NaiveDate;
 use hashbrown::hash_table::Entry;
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 
-use super::model::{Defect, DefectId, Fulfillment, Order, OrderId};
+use super::model::{Defect, DefectId, Order, OrderId};
 use super::report::{OdrPoint, OdrReport, OdrWindow};
 use super::settings::{CountingRules, OdrSettings};
 use super::tally::{DailyTally, OdrTallies};
 use super::OdrError;
-use crate::ticket::Marketplace;
+use crate::market::Fulfillment;
+use crate::market::Marketplace;
 
 /// What an insert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -149,8 +150,9 @@ impl OrderIndex {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use odr_guard::{ChargebackKind, ClaimStatus, Defect, Fulfillment, Ingest, OdrStatus};
-/// use odr_guard::{OdrTracker, Order};
+/// use odr_guard::odr::{ChargebackKind, ClaimStatus, Defect, Fulfillment, Ingest, OdrStatus};
+/// use odr_guard::OdrTracker;
+/// use odr_guard::odr::Order;
 ///
 /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).ok_or("bad date");
 /// let mut tracker = OdrTracker::default();

@@ -31,12 +31,13 @@ pub use self::text::{decode_report, Charset};
 
 use std::fmt;
 
-use crate::ticket::Marketplace;
+use crate::market::Marketplace;
 
 /// How to read a report: charset and marketplace, when the file does not tell.
 ///
 /// ```
-/// use odr_guard::{Charset, Marketplace, ReportOptions};
+/// use odr_guard::Marketplace;
+/// use odr_guard::amazon::{Charset, ReportOptions};
 ///
 /// let options = ReportOptions::new()
 ///     .charset(Charset::for_label("Windows-31J").ok_or("unknown charset")?)
@@ -145,7 +146,7 @@ pub enum ReportErrorKind {
 /// column (the header's name, or a JSON key path) and what was wrong.
 ///
 /// ```
-/// use odr_guard::{AmazonOrders, ReportErrorKind};
+/// use odr_guard::amazon::{AmazonOrders, ReportErrorKind};
 ///
 /// let text = "amazon-order-id\tpurchase-date\tfulfillment-channel\torder-status\n\
 ///             111-0000001-0000001\t2026-10-01\tMerchant\tShipped\n";

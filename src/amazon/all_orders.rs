@@ -7,8 +7,9 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 
 use super::text::{decode_report, Charset};
 use super::{clean, lines, ReportError, ReportErrorKind, ReportOptions};
-use crate::odr::model::{Fulfillment, Order};
-use crate::ticket::Marketplace;
+use crate::market::Fulfillment;
+use crate::market::Marketplace;
+use crate::odr::Order;
 
 /// One order of an All Orders report: the [`Order`] the tracker takes, with the
 /// report's times.
@@ -64,7 +65,9 @@ pub struct OrdersRead {
 /// - A file is read whole or not at all: on error nothing of it is kept.
 ///
 /// ```
-/// use odr_guard::{AmazonOrders, Fulfillment, OdrTracker};
+/// use odr_guard::OdrTracker;
+/// use odr_guard::amazon::AmazonOrders;
+/// use odr_guard::odr::Fulfillment;
 ///
 /// let report = "amazon-order-id\tpurchase-date\tlast-updated-date\torder-status\tfulfillment-channel\tsales-channel\tsku\n\
 /// 111-0000001-0000001\t2026-10-01T21:15:00+00:00\t2026-10-02T08:00:00+00:00\tShipped\tMerchant\tAmazon.com\tMUG-1\n\

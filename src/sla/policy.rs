@@ -11,11 +11,11 @@ use chrono::{Days, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError, CalendarSpec, ZoneTable};
+use crate::claim::ClaimRules;
 use crate::duration;
-use crate::order::ClaimRules;
+use crate::market::Marketplace;
 use crate::risk::RiskTier;
-use crate::rules::{Rule, RuleSet};
-use crate::ticket::Marketplace;
+use crate::sla::{Rule, RuleSet};
 
 /// Why a policy could not be built. Every message names the offending field.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -298,7 +298,7 @@ mod json_path {
 
     use super::{AutoReplyRule, ComplianceClock, Rule, TierSpec};
     use crate::calendar::CalendarSpec;
-    use crate::order::ClaimRules;
+    use crate::claim::ClaimRules;
     use crate::risk::RiskTier;
 
     /// `"rules[0] `r`: events: "`-style prefix for the first value that does not
@@ -487,7 +487,8 @@ impl Policy {
     pub fn to_spec(&self) -> PolicySpec {
         let i = &self.inner;
         let tiers = RiskTier::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .map(|t| {
                 let x = i.tier(t);
                 let spec = TierSpec {
@@ -564,7 +565,7 @@ impl Policy {
 
     /// The instants, in Unix seconds, at which the marketplace dates `date + n`
     /// end, for each `n` of `plus` (ascending), in the marketplace's zone (UTC when
-    /// unknown); see [`crate::claim_window`].
+    /// unknown); see [`crate::claim::claim_window`].
     pub(crate) fn ends_of_days(
         &self,
         marketplace: Option<Marketplace>,
@@ -757,7 +758,7 @@ impl TryFrom<PolicySpec> for Policy {
             }
         }
         let mut built: Vec<TierTargets> = Vec::with_capacity(5);
-        for (tier, slot) in RiskTier::ALL.into_iter().zip(tiers) {
+        for (tier, slot) in RiskTier::ALL.iter().copied().zip(tiers) {
             built.push(slot.ok_or(PolicyError::MissingTier(tier))?);
         }
         let tiers: [TierTargets; 5] = built

@@ -26,15 +26,16 @@ use std::fmt;
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::odr::Fulfillment;
+use crate::market::Fulfillment;
+use crate::market::Marketplace;
 use crate::risk::{CategorySet, RiskCategory};
-use crate::ticket::Marketplace;
 
 /// What the seller knows about the order behind a ticket. Every field is optional.
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use odr_guard::{Fulfillment, OrderContext};
+/// use odr_guard::odr::Fulfillment;
+/// use odr_guard::ticket::OrderContext;
 ///
 /// let order = OrderContext::new()
 ///     .fulfillment(Fulfillment::Merchant)
@@ -455,8 +456,10 @@ impl<'a> OrderClock<'a> {
 ///
 /// ```
 /// use chrono::{NaiveDate, TimeZone, Utc};
-/// use odr_guard::{claim_window, CategorySet, ClaimCondition, ClaimRules, Fulfillment,
-///     Marketplace, OrderContext, RiskCategory};
+/// use odr_guard::{CategorySet, Marketplace, RiskCategory};
+/// use odr_guard::claim::{ClaimCondition, ClaimRules, claim_window};
+/// use odr_guard::odr::Fulfillment;
+/// use odr_guard::ticket::OrderContext;
 ///
 /// let order = OrderContext::new()
 ///     .fulfillment(Fulfillment::Merchant)

@@ -7,10 +7,10 @@ use serde_json::Value;
 
 use super::text::decode_report;
 use super::{ReportError, ReportErrorKind, ReportOptions};
-use crate::odr::model::Fulfillment;
-use crate::odr::report::WindowRange;
-use crate::odr::tally::{KindCounts, OdrTallies, PerFulfillment};
-use crate::ticket::Marketplace;
+use crate::market::Fulfillment;
+use crate::market::Marketplace;
+use crate::odr::WindowRange;
+use crate::odr::{KindCounts, OdrTallies, PerFulfillment};
 
 /// Amazon's ODR for one fulfilment channel, as the performance report gives it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,7 +48,8 @@ pub struct MarketplaceOdr {
 /// metrics (late shipment, policy violations, ...) are not read.
 ///
 /// ```
-/// use odr_guard::{Fulfillment, PerformanceReport, ReportOptions};
+/// use odr_guard::amazon::{PerformanceReport, ReportOptions};
+/// use odr_guard::odr::Fulfillment;
 ///
 /// let json = r#"{"performanceMetrics": [{"marketplaceId": "ATVPDKIKX0DER",
 ///   "orderDefectRate": {"mfn": {
@@ -355,8 +356,9 @@ impl MarketplaceOdr {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use odr_guard::{DailyTally, DefectKind, Fulfillment, OdrTallies, PerformanceReport};
-    /// use odr_guard::ReportOptions;
+    /// use odr_guard::amazon::PerformanceReport;
+    /// use odr_guard::odr::{DailyTally, DefectKind, Fulfillment, OdrTallies};
+    /// use odr_guard::amazon::ReportOptions;
     ///
     /// let json = r#"{"performanceMetrics": [{"orderDefectRate": {"afn": {
     ///   "reportingDateRange": {"reportingDateFrom": "2026-10-01T00:00Z",

@@ -5,14 +5,17 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::order::ClaimWindow;
+use crate::claim::ClaimWindow;
+use crate::market::Marketplace;
 use crate::risk::{CategorySet, RiskCategory, RiskTier};
-use crate::ticket::{Channel, Marketplace, MessageKind};
+use crate::ticket::{Channel, MessageKind};
 
 /// What a rule can look at: the facts known about a ticket at one point in time.
 ///
 /// ```
-/// use odr_guard::{CategorySet, Channel, Facts, MessageKind, RiskCategory};
+/// use odr_guard::{CategorySet, Channel, RiskCategory};
+/// use odr_guard::sla::Facts;
+/// use odr_guard::ticket::MessageKind;
 ///
 /// let facts = Facts::new(&Channel::Shopify)
 ///     .with_categories(CategorySet::from([RiskCategory::Refund]))
@@ -141,7 +144,8 @@ impl<'a> Facts<'a> {
 /// ticket has *any* of those listed.
 ///
 /// ```
-/// use odr_guard::{CategorySet, Channel, Facts, RiskCategory, RiskTier, Rule};
+/// use odr_guard::{CategorySet, Channel, RiskCategory, RiskTier};
+/// use odr_guard::sla::{Facts, Rule};
 ///
 /// let rule = Rule::new("shopify_refund", RiskTier::Loyalty)
 ///     .channels(["shopify"])
@@ -311,7 +315,8 @@ impl Rule {
 /// rest of Shopify and every other channel is `low`.
 ///
 /// ```
-/// use odr_guard::{CategorySet, Channel, Facts, RiskCategory, RiskTier, RuleSet};
+/// use odr_guard::{CategorySet, Channel, RiskCategory, RiskTier};
+/// use odr_guard::sla::{Facts, RuleSet};
 ///
 /// let rules = RuleSet::default();
 /// let amazon = Channel::Amazon { marketplace: None };
@@ -474,7 +479,7 @@ mod tests {
                     .map(|(_, c)| *c)
                     .collect();
                 let base = tier(channel, &cats, &[]);
-                for extra in C::ALL {
+                for extra in C::ALL.iter().copied() {
                     let mut more = cats.clone();
                     more.push(extra);
                     assert!(

@@ -4,14 +4,15 @@ use chrono::NaiveDate;
 
 use super::text::{decode_report, Charset};
 use super::{clean, lines, ReportError, ReportErrorKind, ReportOptions};
-use crate::odr::model::{Defect, DefectId, OrderId, Stars};
-use crate::ticket::Marketplace;
+use crate::market::Marketplace;
+use crate::odr::{Defect, DefectId, OrderId, Stars};
 
 /// How a feedback report writes its dates; it depends on the marketplace, and
 /// month and day may lack their leading zero.
 ///
 /// ```
-/// use odr_guard::{FeedbackDateFormat, Marketplace};
+/// use odr_guard::Marketplace;
+/// use odr_guard::amazon::FeedbackDateFormat;
 ///
 /// let us = FeedbackDateFormat::for_marketplace(Marketplace::Us);
 /// assert_eq!(us.pattern(), "M/D/YY");
@@ -111,7 +112,7 @@ impl FeedbackEntry {
     }
 
     /// The defect the tracker takes: negative feedback with its stars (the
-    /// [`CountingRules`](crate::CountingRules) decide whether 3 stars count; by
+    /// [`CountingRules`](crate::odr::CountingRules) decide whether 3 stars count; by
     /// default only 1 and 2 do).
     pub fn to_defect(&self) -> Defect {
         Defect::negative_feedback(
@@ -137,7 +138,8 @@ impl FeedbackEntry {
 /// - A date or rating that cannot be read is an error naming its line and column.
 ///
 /// ```
-/// use odr_guard::{FeedbackReport, Marketplace, ReportOptions};
+/// use odr_guard::Marketplace;
+/// use odr_guard::amazon::{FeedbackReport, ReportOptions};
 ///
 /// let text = "Date\tRating\tComments\tYour Response\tOrder ID\tRater Email\n\
 ///             10/3/26\t1\tNever arrived\t\t111-0000001-0000001\tx@marketplace.example\n\

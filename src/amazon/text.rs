@@ -8,14 +8,14 @@ use std::str::FromStr;
 use encoding_rs::Encoding;
 
 use super::{ReportError, ReportErrorKind, ReportOptions};
+use crate::market::Marketplace;
 use crate::risk::UnknownNameError;
-use crate::ticket::Marketplace;
 
 /// A charset a report can come in (any WHATWG encoding label, plus Java's and
 /// Microsoft's names Amazon uses: `Cp1252`, `Windows-31J`, `MS932`).
 ///
 /// ```
-/// use odr_guard::Charset;
+/// use odr_guard::amazon::Charset;
 ///
 /// assert_eq!(Charset::for_label("Cp1252"), Some(Charset::WINDOWS_1252));
 /// assert_eq!(Charset::for_label("Windows-31J"), Some(Charset::SHIFT_JIS));
@@ -87,7 +87,7 @@ const MAX_INFLATED: u64 = 4 << 30;
 /// UTF-8 input without gzip is borrowed, not copied.
 ///
 /// ```
-/// use odr_guard::{decode_report, Charset, ReportOptions};
+/// use odr_guard::amazon::{Charset, ReportOptions, decode_report};
 ///
 /// let (text, charset) = decode_report("de.txt", b"M\xfcnchen", &ReportOptions::new())?;
 /// assert_eq!((text.as_ref(), charset), ("München", Charset::WINDOWS_1252));
