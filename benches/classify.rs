@@ -10,7 +10,7 @@
 //!   set the bars against;
 //! - `own-scan`: the same scan by the classifier's own automaton (aho-corasick's DFA
 //!   re-encoded compactly, see `src/compact.rs`), stepped byte by byte: the floor of
-//!   the fused pass;
+//!   the fused pass (needs `--features unstable-bench-hooks`);
 //! - `daachorse`: the charwise double-array Aho-Corasick on the same (deduplicated)
 //!   patterns and normalised text: the competitor;
 //! - `normalize`: normalisation alone.
@@ -18,7 +18,7 @@
 //! Texts are generated deterministically from realistic sentences with a few planted
 //! hits; every row checks its answer inside the timed closure.
 //!
-//! Run: `cargo bench --bench classify -- --warm-up-time 1 --measurement-time 3`.
+//! Run: `cargo bench --bench classify --features unstable-bench-hooks -- --warm-up-time 1 --measurement-time 3`.
 
 use std::collections::HashSet;
 use std::hint::black_box;
@@ -303,6 +303,7 @@ fn bench(c: &mut Criterion) {
                     assert_eq!(n, want_ac);
                 })
             });
+            #[cfg(feature = "unstable-bench-hooks")]
             group.bench_function("own-scan", |b| {
                 b.iter(|| {
                     let n = classifier.bare_scan_count(black_box(norm.as_str()));

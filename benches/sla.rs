@@ -73,13 +73,17 @@ fn bench_batch(c: &mut Criterion) {
     let policy = Policy::default();
     let assessments: Vec<_> = batch.iter().map(|t| classifier.classify(t)).collect();
 
+    let rules = odr_guard::sla::RuleSet::default();
     let mut group = c.benchmark_group("sla/100k_tickets_500b");
     group.sample_size(10);
     group.bench_function("classify", |b| {
         b.iter(|| {
             let critical = batch
                 .iter()
-                .filter(|t| classifier.classify(t).tier == odr_guard::RiskTier::OdrCritical)
+                .filter(|t| {
+                    rules.tier_of(t, &classifier.classify(t)).tier
+                        == odr_guard::RiskTier::OdrCritical
+                })
                 .count();
             assert!(critical > 0);
             black_box(critical)

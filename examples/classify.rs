@@ -13,8 +13,9 @@
 //! have no `message`. A co-occurrence rule's hit is listed once per part, each
 //! with the rule's name as `term` and `"rule": true`. Only the matches that count
 //! are listed (negated hits are left out, as they are from `categories`). The
-//! tier is the classifier's, from the whole history (words and events such as
-//! `claim_filed`).
+//! tier is what the built-in policy's rules give the whole history's words and
+//! events (such as `claim_filed`), with no order facts and no time
+//! (`RuleSet::tier_of`); `triage` gives the tier over time.
 //!
 //! A bad line (invalid JSON, unknown channel, marketplace or event kind, bad time,
 //! an event before the ticket, a repeated id) is reported on stderr with its line
@@ -31,6 +32,7 @@ mod common;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use odr_guard::sla::RuleSet;
 use odr_guard::text::Field;
 use odr_guard::{Assessment, Classifier, Ticket};
 use serde_json::json;
@@ -39,9 +41,9 @@ use common::{Line, TicketReader};
 
 const USAGE: &str = "usage: classify < tickets.jsonl";
 
-fn output(ticket: &Ticket, a: &Assessment) -> serde_json::Value {
+fn output(ticket: &Ticket, a: &Assessment, rules: &RuleSet) -> serde_json::Value {
     let matches: Vec<_> = a
-        .matches
+        .matches()
         .iter()
         .filter(|m| !m.negated)
         .map(|m| {
@@ -66,8 +68,8 @@ fn output(ticket: &Ticket, a: &Assessment) -> serde_json::Value {
         .collect();
     json!({
         "id": ticket.id,
-        "tier": a.tier,
-        "categories": a.categories,
+        "tier": rules.tier_of(ticket, a).tier,
+        "categories": a.categories(),
         "matches": matches,
     })
 }
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let classifier = Classifier::new();
+    let rules = RuleSet::default();
     let mut reader = TicketReader::new(io::stdin().lock());
     let mut out = BufWriter::new(io::stdout().lock());
     let mut bad = 0;
@@ -88,7 +91,7 @@ fn main() -> ExitCode {
         match reader.next_line() {
             Ok(Some(Line::Ticket(_, ticket))) => {
                 let a = classifier.classify(&ticket);
-                if let Err(e) = writeln!(out, "{}", output(&ticket, &a)) {
+                if let Err(e) = writeln!(out, "{}", output(&ticket, &a, &rules)) {
                     match common::write_failed("classify", &e) {
                         Ok(()) => break,
                         Err(code) => return code,

@@ -40,6 +40,7 @@ use std::error::Error;
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
+use odr_guard::sla::RuleSet;
 use odr_guard::{
     Assessment, CategorySet, Channel, Classifier, Message, RiskCategory, RiskTier, Ticket,
 };
@@ -173,7 +174,7 @@ fn amazon_defect_or_escalation(c: RiskCategory) -> bool {
 
 fn describe(text: &str, a: &Assessment) -> String {
     let hits: Vec<String> = a
-        .matches
+        .matches()
         .iter()
         .map(|m| {
             let span = text.get(m.start..m.end).unwrap_or("?");
@@ -224,10 +225,18 @@ impl Corpus {
     }
 }
 
-fn classify(classifier: &Classifier, channel: Channel, id: String, body: &str) -> Assessment {
+/// The classifier's reading of one message and the tier the default rules give it.
+fn classify(
+    classifier: &Classifier,
+    channel: Channel,
+    id: String,
+    body: &str,
+) -> (Assessment, RiskTier) {
     let at: DateTime<Utc> = DateTime::UNIX_EPOCH;
     let ticket = Ticket::new(id, channel).with_message(Message::buyer(at, body));
-    classifier.classify(&ticket)
+    let a = classifier.classify(&ticket);
+    let tier = RuleSet::default().tier_of(&ticket, &a).tier;
+    (a, tier)
 }
 
 fn run() -> Result<(), Box<dyn Error>> {
@@ -341,13 +350,13 @@ fn scored(
             None => opts.channel.clone(),
         };
         let id = field(id_at).map_or_else(|| format!("line{line}"), str::to_owned);
-        let a = classify(classifier, channel, id.clone(), body);
+        let (a, tier) = classify(classifier, channel, id.clone(), body);
         let lang = field(lang_at).unwrap_or("?");
-        all.add(kind, expected, a.tier);
+        all.add(kind, expected, tier);
         per_lang
             .entry(lang.to_owned())
             .or_default()
-            .add(kind, expected, a.tier);
+            .add(kind, expected, tier);
         for name in field(cats_at)
             .unwrap_or("")
             .split(',')
@@ -360,12 +369,12 @@ fn scored(
             per_category
                 .entry(c)
                 .or_default()
-                .add(a.categories.contains(c));
+                .add(a.categories().contains(c));
         }
-        if a.tier != expected {
+        if tier != expected {
             misses.push(format!(
                 "{id}\t{lang}\t{kind}\texpected {expected}, got {}\t{}\t{body}",
-                a.tier,
+                tier,
                 describe(body, &a)
             ));
         }
@@ -415,15 +424,15 @@ fn per_label(
             eprintln!("record {}: too few fields, skipped", i + 2);
             continue;
         };
-        let a = classify(
+        let (a, tier) = classify(
             classifier,
             opts.channel.clone(),
             format!("row{}", i + 2),
             body,
         );
-        let cats: CategorySet = a.categories;
+        let cats: CategorySet = a.categories();
         if opts.show.as_deref() == Some(label.as_str()) {
-            println!("{label}\t{}\t{body}\t{}", a.tier, describe(body, &a));
+            println!("{label}\t{}\t{body}\t{}", tier, describe(body, &a));
         }
         for t in [tallies.entry(label.clone()).or_default(), &mut total] {
             t.rows += 1;

@@ -214,7 +214,7 @@ fn row(ticket: &Ticket, ev: &Evaluation, now: DateTime<Utc>) -> String {
     );
     let cats: Vec<&str> = ev
         .assessment
-        .categories
+        .categories()
         .iter()
         .map(|c| c.as_str())
         .collect();

@@ -89,7 +89,7 @@ pub fn scan(data: &[u8]) {
     let ticket = Ticket::new("f", Channel::amazon(Marketplace::Us))
         .with_message(Message::buyer(at, text.as_ref()));
     let a = c.classify(&ticket);
-    assert_eq!(a.matches.len(), hits.len());
+    assert_eq!(a.matches().len(), hits.len());
 }
 
 /// Lexicon loading: TOML and JSON either load or fail with an error; a loaded

@@ -1,12 +1,13 @@
-//! The result of classifying a ticket: its tier, the categories found and every
-//! match, with spans into the original text.
+//! What is known about the risk in a ticket's messages: categories per message
+//! and, from the classifier, every match with its span in the original text.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::risk::{CategorySet, RiskCategory, RiskTier};
+use crate::risk::{CategorySet, RiskCategory};
 
 /// Which text field of a message a match was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -17,6 +18,11 @@ pub enum Field {
     /// The message body.
     Body,
 }
+
+names!(Field, "field", {
+    Subject => "subject",
+    Body => "body",
+});
 
 /// One lexicon term found in a buyer's text.
 ///
@@ -56,20 +62,130 @@ impl Match {
     }
 }
 
-/// A ticket's risk assessment.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
+/// What is known about the risk in a ticket's messages: the risk categories of
+/// each message and, when they came from the [`Classifier`](crate::Classifier),
+/// every match behind them.
+///
+/// This is the input [`Policy::evaluate`](crate::Policy::evaluate) tiers and
+/// times a ticket from; it carries no tier of its own (the policy's rules decide
+/// tiers, in one place). Categories can come from anywhere: this crate's
+/// classifier, your own model, or your agents' tags.
+///
+/// ```
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// use odr_guard::{Assessment, Channel, Marketplace, Message, Policy, RiskCategory, RiskTier, Ticket};
+///
+/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).single().ok_or("time")?;
+/// let ticket = Ticket::new("T-9", Channel::amazon(Marketplace::De))
+///     .with_message(Message::buyer(at, "Ich habe meine Bank kontaktiert."));
+/// // Your own model read message 0 as a chargeback threat:
+/// let signals = Assessment::new().with_categories(0, [RiskCategory::Chargeback]);
+/// let report = Policy::default().evaluate(&ticket, &signals, at + TimeDelta::minutes(10))?;
+/// assert_eq!(report.tier, RiskTier::OdrCritical);
+/// assert_eq!(report.due_at, Some(at + TimeDelta::minutes(60)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "Repr", into = "Repr")]
 pub struct Assessment {
-    /// The tier the rules give.
-    pub tier: RiskTier,
-    /// The categories that counted (negated hits excluded).
-    pub categories: CategorySet,
-    /// Every match, negated ones included, in message, field and offset order.
-    pub matches: Vec<Match>,
-    /// The name of the rule that gave the tier, or `None` for the fallback.
-    pub rule: Option<String>,
-    /// A short human-readable reason.
-    pub reason: String,
+    categories: CategorySet,
+    per_message: BTreeMap<usize, CategorySet>,
+    matches: Vec<Match>,
+}
+
+impl Assessment {
+    /// No categories and no matches: every message is read as carrying no risk words.
+    pub fn new() -> Assessment {
+        Assessment::default()
+    }
+
+    /// Adds categories to message `message` (its index in the ticket's history).
+    /// Categories given for a message the ticket does not have are ignored by
+    /// [`Policy::evaluate`](crate::Policy::evaluate).
+    #[must_use]
+    pub fn with_categories(
+        mut self,
+        message: usize,
+        categories: impl IntoIterator<Item = RiskCategory>,
+    ) -> Assessment {
+        self.add_categories(message, categories);
+        self
+    }
+
+    /// Adds categories to message `message`, in place.
+    pub fn add_categories(
+        &mut self,
+        message: usize,
+        categories: impl IntoIterator<Item = RiskCategory>,
+    ) {
+        let set: CategorySet = categories.into_iter().collect();
+        if set.is_empty() {
+            return;
+        }
+        let slot = self.per_message.entry(message).or_default();
+        *slot = slot.union(set);
+        self.categories = self.categories.union(set);
+    }
+
+    /// The assessment of a classifier's matches: negated hits are kept in
+    /// [`Assessment::matches`] but do not count.
+    pub(crate) fn from_matches(matches: Vec<Match>) -> Assessment {
+        let mut a = Assessment::new();
+        for m in matches.iter().filter(|m| !m.negated) {
+            a.add_categories(m.message, [m.category]);
+        }
+        a.matches = matches;
+        a
+    }
+
+    /// The categories that count, over all messages (negated hits excluded).
+    pub fn categories(&self) -> CategorySet {
+        self.categories
+    }
+
+    /// The categories that count in message `message`.
+    pub fn message_categories(&self, message: usize) -> CategorySet {
+        self.per_message.get(&message).copied().unwrap_or_default()
+    }
+
+    /// Every match, negated ones included, in message, field and offset order
+    /// (empty when the categories came from elsewhere).
+    pub fn matches(&self) -> &[Match] {
+        &self.matches
+    }
+}
+
+/// The serde form: `{"categories", "message_categories": {"0": [...]}, "matches"}`
+/// (`categories` is derived again when read).
+#[derive(Serialize, Deserialize)]
+struct Repr {
+    #[serde(default)]
+    categories: CategorySet,
+    #[serde(default)]
+    message_categories: BTreeMap<usize, CategorySet>,
+    #[serde(default)]
+    matches: Vec<Match>,
+}
+
+impl From<Repr> for Assessment {
+    fn from(r: Repr) -> Assessment {
+        let mut a = Assessment::new();
+        for (i, set) in r.message_categories {
+            a.add_categories(i, set.iter());
+        }
+        a.matches = r.matches;
+        a
+    }
+}
+
+impl From<Assessment> for Repr {
+    fn from(a: Assessment) -> Repr {
+        Repr {
+            categories: a.categories,
+            message_categories: a.per_message,
+            matches: a.matches,
+        }
+    }
 }
 
 /// Test support: an assessment whose matches put `cats[i]` on message `i`.
@@ -91,11 +207,5 @@ pub(crate) fn assessed(cats: &[&[RiskCategory]]) -> Assessment {
             })
         })
         .collect();
-    Assessment {
-        tier: RiskTier::Low,
-        categories: CategorySet::new(),
-        matches,
-        rule: None,
-        reason: String::new(),
-    }
+    Assessment::from_matches(matches)
 }

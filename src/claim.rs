@@ -26,104 +26,9 @@ use std::fmt;
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::market::Fulfillment;
-use crate::market::Marketplace;
+use crate::market::{Fulfillment, Marketplace};
 use crate::risk::{CategorySet, RiskCategory};
-
-/// What the seller knows about the order behind a ticket. Every field is optional.
-///
-/// ```
-/// use chrono::NaiveDate;
-/// use odr_guard::odr::Fulfillment;
-/// use odr_guard::ticket::OrderContext;
-///
-/// let order = OrderContext::new()
-///     .fulfillment(Fulfillment::Merchant)
-///     .max_delivery_date(NaiveDate::from_ymd_opt(2026, 11, 3).ok_or("date")?);
-/// assert_eq!(order.fulfillment, Some(Fulfillment::Merchant));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct OrderContext {
-    /// The order date (marketplace date).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_date: Option<NaiveDate>,
-    /// Who ships it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fulfillment: Option<Fulfillment>,
-    /// The maximum estimated delivery date shown to the buyer (marketplace date).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_delivery_date: Option<NaiveDate>,
-    /// When tracking showed the parcel delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivered_at: Option<DateTime<Utc>>,
-    /// When the buyer requested a return.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub return_requested_at: Option<DateTime<Utc>>,
-    /// When the seller refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refunded_at: Option<DateTime<Utc>>,
-    /// When the buyer filed a chargeback with the bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chargeback_at: Option<DateTime<Utc>>,
-}
-
-impl OrderContext {
-    /// No facts known.
-    pub fn new() -> OrderContext {
-        OrderContext::default()
-    }
-
-    /// Sets the order date.
-    #[must_use]
-    pub fn order_date(mut self, d: NaiveDate) -> Self {
-        self.order_date = Some(d);
-        self
-    }
-
-    /// Sets who ships the order.
-    #[must_use]
-    pub fn fulfillment(mut self, f: Fulfillment) -> Self {
-        self.fulfillment = Some(f);
-        self
-    }
-
-    /// Sets the maximum estimated delivery date.
-    #[must_use]
-    pub fn max_delivery_date(mut self, d: NaiveDate) -> Self {
-        self.max_delivery_date = Some(d);
-        self
-    }
-
-    /// Sets when tracking showed the parcel delivered.
-    #[must_use]
-    pub fn delivered_at(mut self, t: DateTime<Utc>) -> Self {
-        self.delivered_at = Some(t);
-        self
-    }
-
-    /// Sets when the buyer requested a return.
-    #[must_use]
-    pub fn return_requested_at(mut self, t: DateTime<Utc>) -> Self {
-        self.return_requested_at = Some(t);
-        self
-    }
-
-    /// Sets when the seller refunded.
-    #[must_use]
-    pub fn refunded_at(mut self, t: DateTime<Utc>) -> Self {
-        self.refunded_at = Some(t);
-        self
-    }
-
-    /// Sets when the buyer filed a chargeback.
-    #[must_use]
-    pub fn chargeback_at(mut self, t: DateTime<Utc>) -> Self {
-        self.chargeback_at = Some(t);
-        self
-    }
-}
+use crate::ticket::{OrderContext, Ticket};
 
 /// Which published condition opens the claim window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -140,17 +45,12 @@ pub enum ClaimCondition {
     ReturnedNotRefunded,
 }
 
-impl ClaimCondition {
-    /// The `snake_case` name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ClaimCondition::NotReceived => "not_received",
-            ClaimCondition::DeliveredNotReceived => "delivered_not_received",
-            ClaimCondition::NotAsExpected => "not_as_expected",
-            ClaimCondition::ReturnedNotRefunded => "returned_not_refunded",
-        }
-    }
-}
+names!(ClaimCondition, "claim condition", {
+    NotReceived => "not_received",
+    DeliveredNotReceived => "delivered_not_received",
+    NotAsExpected => "not_as_expected",
+    ReturnedNotRefunded => "returned_not_refunded",
+});
 
 /// When an A-to-z claim becomes possible for the buyer's problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -190,6 +90,13 @@ pub enum NoWindow {
     NoReturnRequested,
     /// The 90 days after the maximum estimated delivery date have passed.
     Expired,
+    /// The ticket is not an Amazon ticket: the A-to-z Guarantee is Amazon's.
+    NotAmazon,
+    /// The ticket carries no order facts ([`OrderContext`]).
+    NoOrderFacts,
+    /// The buyer has not written yet (the wait before a claim starts at the
+    /// buyer's first contact).
+    NoBuyerMessage,
 }
 
 impl fmt::Display for NoWindow {
@@ -204,6 +111,9 @@ impl fmt::Display for NoWindow {
             }
             NoWindow::NoReturnRequested => "not as expected, but no return was requested yet",
             NoWindow::Expired => "more than 90 days after the maximum estimated delivery date",
+            NoWindow::NotAmazon => "not an Amazon ticket",
+            NoWindow::NoOrderFacts => "no order facts are known",
+            NoWindow::NoBuyerMessage => "the buyer has not written yet",
         })
     }
 }
@@ -444,52 +354,62 @@ impl<'a> OrderClock<'a> {
     }
 }
 
-/// The claim window for a buyer's problem, computed from the order facts as known at
-/// `at`.
-///
-/// `categories` are the risk categories found in the buyer's words; `first_contact`
-/// is when the buyer first wrote to the seller; `marketplace` gives the zone in which
-/// dates are read. Unknown facts give an error that says which, never a guess.
-///
-/// # Errors
-/// A [`NoWindow`] reason when no window can be given.
-///
-/// ```
-/// use chrono::{NaiveDate, TimeZone, Utc};
-/// use odr_guard::{CategorySet, Marketplace, RiskCategory};
-/// use odr_guard::claim::{ClaimCondition, ClaimRules, claim_window};
-/// use odr_guard::odr::Fulfillment;
-/// use odr_guard::ticket::OrderContext;
-///
-/// let order = OrderContext::new()
-///     .fulfillment(Fulfillment::Merchant)
-///     .max_delivery_date(NaiveDate::from_ymd_opt(2026, 11, 3).ok_or("date")?);
-/// let lost = CategorySet::from([RiskCategory::Lost]);
-/// let contact = Utc.with_ymd_and_hms(2026, 11, 4, 9, 0, 0).single().ok_or("time")?;
-/// let w = claim_window(&order, Some(Marketplace::Us), ClaimRules::default(), lost, contact, contact)?;
-/// assert_eq!(w.condition, ClaimCondition::NotReceived);
-/// // End of Nov 6 (3 days after Nov 3) in Los Angeles: 08:00 UTC on Nov 7.
-/// assert_eq!(w.opens_at, Utc.with_ymd_and_hms(2026, 11, 7, 8, 0, 0).single().ok_or("time")?);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn claim_window(
-    order: &OrderContext,
-    marketplace: Option<Marketplace>,
-    rules: ClaimRules,
-    categories: CategorySet,
-    first_contact: DateTime<Utc>,
-    at: DateTime<Utc>,
-) -> Result<ClaimWindow, NoWindow> {
-    let zone = zone_of(marketplace);
-    let ends = |d: NaiveDate, plus: [u32; 3]| {
-        plus.map(|n| {
-            d.checked_add_days(Days::new(u64::from(n)))
-                .and_then(|d| end_of_day(d, zone))
-                .map(|t| t.timestamp())
-        })
-    };
-    let clock = OrderClock::new(order, rules, ends);
-    clock.window(categories, || clock.after_contact_wait(first_contact), at)
+impl ClaimRules {
+    /// The buyer's A-to-z claim window on an Amazon ticket, from its order facts
+    /// ([`Ticket::order`](crate::Ticket::order)) as known at `at`.
+    ///
+    /// `categories` are the risk categories of the buyer's words (e.g.
+    /// [`Assessment::categories`](crate::Assessment::categories)); the first buyer
+    /// message is the first contact, and the ticket's marketplace gives the zone in
+    /// which dates are read (UTC when unknown). Unknown facts give a reason that
+    /// says which, never a guess.
+    ///
+    /// # Errors
+    /// A [`NoWindow`] reason when no window can be given.
+    ///
+    /// ```
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    /// use odr_guard::claim::{ClaimCondition, ClaimRules};
+    /// use odr_guard::odr::Fulfillment;
+    /// use odr_guard::ticket::OrderContext;
+    /// use odr_guard::{CategorySet, Channel, Marketplace, Message, RiskCategory, Ticket};
+    ///
+    /// let contact = Utc.with_ymd_and_hms(2026, 11, 4, 9, 0, 0).single().ok_or("time")?;
+    /// let order = OrderContext::new()
+    ///     .fulfillment(Fulfillment::Merchant)
+    ///     .max_delivery_date(NaiveDate::from_ymd_opt(2026, 11, 3).ok_or("date")?);
+    /// let ticket = Ticket::new("T-1", Channel::amazon(Marketplace::Us))
+    ///     .with_order(order)
+    ///     .with_message(Message::buyer(contact, "Where is my parcel?"));
+    /// let lost = CategorySet::from([RiskCategory::Lost]);
+    /// let w = ClaimRules::default().window(&ticket, lost, contact)?;
+    /// assert_eq!(w.condition, ClaimCondition::NotReceived);
+    /// // End of Nov 6 (3 days after Nov 3) in Los Angeles: 08:00 UTC on Nov 7.
+    /// assert_eq!(w.opens_at, Utc.with_ymd_and_hms(2026, 11, 7, 8, 0, 0).single().ok_or("time")?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn window(
+        &self,
+        ticket: &Ticket,
+        categories: CategorySet,
+        at: DateTime<Utc>,
+    ) -> Result<ClaimWindow, NoWindow> {
+        if !ticket.channel.is_amazon() {
+            return Err(NoWindow::NotAmazon);
+        }
+        let order = ticket.order.as_ref().ok_or(NoWindow::NoOrderFacts)?;
+        let first_contact = ticket.first_received_at().ok_or(NoWindow::NoBuyerMessage)?;
+        let zone = zone_of(ticket.channel.marketplace());
+        let ends = |d: NaiveDate, plus: [u32; 3]| {
+            plus.map(|n| {
+                d.checked_add_days(Days::new(u64::from(n)))
+                    .and_then(|d| end_of_day(d, zone))
+                    .map(|t| t.timestamp())
+            })
+        };
+        let clock = OrderClock::new(order, *self, ends);
+        clock.window(categories, || clock.after_contact_wait(first_contact), at)
+    }
 }
 
 impl std::error::Error for NoWindow {}
@@ -497,8 +417,24 @@ impl std::error::Error for NoWindow {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ticket::{Channel, Message};
     use chrono::TimeZone;
     use RiskCategory as C;
+
+    /// The window on an Amazon ticket with this order, first written at `contact`.
+    fn window(
+        order: OrderContext,
+        marketplace: Option<Marketplace>,
+        rules: ClaimRules,
+        categories: CategorySet,
+        contact: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<ClaimWindow, NoWindow> {
+        let ticket = Ticket::new("t", Channel::Amazon { marketplace })
+            .with_order(order)
+            .with_message(Message::buyer(contact, "where is it?"));
+        rules.window(&ticket, categories, at)
+    }
 
     fn utc(mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, mo, d, h, mi, 0).unwrap()
@@ -709,8 +645,8 @@ mod tests {
             ),
         ];
         for (name, order, market, cats, contact, at, want) in cases {
-            let got = claim_window(
-                &order,
+            let got = window(
+                order,
                 market,
                 ClaimRules::default(),
                 cats.iter().copied().collect(),
@@ -772,8 +708,8 @@ mod tests {
             ),
         ];
         for (name, o, rules, want) in cases {
-            let got = claim_window(
-                &o,
+            let got = window(
+                o,
                 Some(Marketplace::Us),
                 rules,
                 [C::Lost].into_iter().collect(),
@@ -799,8 +735,8 @@ mod tests {
 
     #[test]
     fn window_closes_90_days_after_max_delivery() {
-        let w = claim_window(
-            &merchant(),
+        let w = window(
+            merchant(),
             None,
             ClaimRules::default(),
             [C::Lost].into(),

@@ -1,23 +1,24 @@
-//! The classifier: scans a ticket's buyer messages with a [`Lexicon`] and applies a
-//! [`RuleSet`] to pick the [`RiskTier`].
+//! The classifier: scans a ticket's buyer messages with a [`Lexicon`] and reports
+//! what it found; tiers are the policy's business ([`RuleSet::tier_of`]).
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::assessment::{Assessment, Field, Match};
 use crate::lexicon::Lexicon;
 use crate::matcher::{BuildError, Matcher, Scratch, TermId, TextMatch};
-use crate::risk::{CategorySet, RiskTier};
-use crate::sla::{Facts, RuleSet};
+#[cfg(doc)]
+use crate::sla::RuleSet;
 use crate::ticket::{Author, Ticket};
 
-/// Classifies tickets: finds risk words in buyers' messages and picks a tier.
+/// Classifies tickets: finds risk words in buyers' messages, in every language of
+/// the lexicon.
 ///
 /// Built once (the term automaton is compiled at build time), then shared: it holds
 /// an [`Arc`], so cloning is cheap, and it is `Send + Sync`.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
+/// use odr_guard::sla::RuleSet;
 /// use odr_guard::{Channel, Classifier, Marketplace, Message, RiskCategory, RiskTier, Ticket};
 ///
 /// let classifier = Classifier::new();
@@ -25,11 +26,19 @@ use crate::ticket::{Author, Ticket};
 /// let ticket = Ticket::new("T-1", Channel::amazon(Marketplace::Us))
 ///     .with_message(Message::buyer(at, "Still nothing. I will file an A-to-z claim!"));
 /// let a = classifier.classify(&ticket);
-/// assert_eq!(a.tier, RiskTier::OdrCritical);
-/// assert!(a.categories.contains(RiskCategory::AToZClaim));
-/// assert_eq!(a.rule.as_deref(), Some("amazon_escalation_words"));
+/// assert!(a.categories().contains(RiskCategory::AToZClaim));
+/// let m = a
+///     .matches()
+///     .iter()
+///     .find(|m| m.category == RiskCategory::AToZClaim)
+///     .ok_or("no claim match")?;
+/// assert_eq!(&ticket.messages[0].body[m.span()], "file an A-to-z");
+/// // The policy's rules give the tier.
+/// let tiering = RuleSet::default().tier_of(&ticket, &a);
+/// assert_eq!(tiering.tier, RiskTier::OdrCritical);
+/// assert_eq!(tiering.rule.as_deref(), Some("amazon_escalation_words"));
 /// // e.g. `amazon_escalation_words: a_to_z_claim ("file an A-to-z" in message 0 body)`
-/// assert!(a.reason.starts_with("amazon_escalation_words: a_to_z_claim (\""));
+/// assert!(tiering.reason.starts_with("amazon_escalation_words: a_to_z_claim (\""));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -41,29 +50,22 @@ pub struct Classifier {
 struct Inner {
     matcher: Matcher,
     lexicon: Lexicon,
-    rules: RuleSet,
 }
 
-/// Builds a [`Classifier`] from a [`Lexicon`] and a [`RuleSet`] (by default the
-/// built-in lexicon and [`RuleSet::default`]).
+/// Builds a [`Classifier`] from a [`Lexicon`] (by default the built-in one).
 ///
 /// ```
 /// use odr_guard::{Classifier, Lexicon, RiskCategory};
-/// use odr_guard::sla::RuleSet;
 ///
 /// let mut lexicon = Lexicon::empty();
 /// lexicon.add_term(RiskCategory::Damaged, "smashed")?;
-/// let classifier = Classifier::builder()
-///     .lexicon(lexicon)
-///     .rules(RuleSet::default())
-///     .build()?;
+/// let classifier = Classifier::builder().lexicon(lexicon).build()?;
 /// assert_eq!(classifier.scan("it came SMASHED")[0].category, RiskCategory::Damaged);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct ClassifierBuilder {
     lexicon: Option<Lexicon>,
-    rules: Option<RuleSet>,
 }
 
 impl ClassifierBuilder {
@@ -71,13 +73,6 @@ impl ClassifierBuilder {
     #[must_use]
     pub fn lexicon(mut self, lexicon: Lexicon) -> ClassifierBuilder {
         self.lexicon = Some(lexicon);
-        self
-    }
-
-    /// Uses these tier rules instead of [`RuleSet::default`].
-    #[must_use]
-    pub fn rules(mut self, rules: RuleSet) -> ClassifierBuilder {
-        self.rules = Some(rules);
         self
     }
 
@@ -91,11 +86,7 @@ impl ClassifierBuilder {
         let lexicon = self.lexicon.unwrap_or_else(Lexicon::builtin);
         let matcher = Matcher::new(&lexicon)?;
         Ok(Classifier {
-            inner: Arc::new(Inner {
-                matcher,
-                lexicon,
-                rules: self.rules.unwrap_or_default(),
-            }),
+            inner: Arc::new(Inner { matcher, lexicon }),
         })
     }
 }
@@ -107,7 +98,7 @@ impl Default for Classifier {
 }
 
 impl Classifier {
-    /// The built-in lexicon with the default rules.
+    /// The built-in lexicon.
     ///
     /// # Panics
     ///
@@ -123,7 +114,7 @@ impl Classifier {
         }
     }
 
-    /// A builder, to choose the lexicon and the rules.
+    /// A builder, to choose the lexicon.
     pub fn builder() -> ClassifierBuilder {
         ClassifierBuilder::default()
     }
@@ -131,11 +122,6 @@ impl Classifier {
     /// The lexicon in use.
     pub fn lexicon(&self) -> &Lexicon {
         &self.inner.lexicon
-    }
-
-    /// The tier rules in use.
-    pub fn rules(&self) -> &RuleSet {
-        &self.inner.rules
     }
 
     /// The normalised patterns the automaton searches (terms, generated script
@@ -179,9 +165,11 @@ impl Classifier {
 
     /// How many pattern occurrences (overlapping) the classifier's own automaton
     /// finds in `normalized`, text that is already normalised: the bare scan,
-    /// without normalising or filtering, for the benchmarks' floor. Not part of
-    /// the stable API.
-    #[doc(hidden)]
+    /// without normalising or filtering, for the benchmarks' floor.
+    ///
+    /// Only with the `unstable-bench-hooks` feature, which is not covered by
+    /// semantic versioning.
+    #[cfg(feature = "unstable-bench-hooks")]
     pub fn bare_scan_count(&self, normalized: &str) -> usize {
         self.inner.matcher.bare_scan_count(normalized)
     }
@@ -192,122 +180,52 @@ impl Classifier {
         &scratch.out
     }
 
-    /// Classifies a ticket with the classifier's rules.
+    /// Reads a ticket's buyer messages: scans the subject and body of each and
+    /// returns every match (negated ones included) with its message index, field
+    /// and span. The categories of the hits that are not negated count.
     ///
-    /// Scans the subject and body of every buyer message, records the system events
-    /// (claims, chargebacks, ...) and applies the rules to the categories of the
-    /// hits that are not negated.
+    /// The tier is not decided here but by a policy's rules, from these categories
+    /// and the ticket's events: [`Policy::evaluate`](crate::Policy::evaluate) (with
+    /// time and order facts) or [`RuleSet::tier_of`] (words and events only).
     pub fn classify(&self, ticket: &Ticket) -> Assessment {
-        self.classify_with_rules(ticket, &self.inner.rules)
-    }
-
-    /// Classifies a ticket with other rules (same lexicon). Every [`Match`] carries
-    /// its message index, so per-message categories can be read off the result.
-    pub fn classify_with_rules(&self, ticket: &Ticket, rules: &RuleSet) -> Assessment {
         let mut scratch = Scratch::new();
         let mut matches = Vec::new();
-        let mut facts = Facts::new(&ticket.channel);
         for (index, message) in ticket.messages.iter().enumerate() {
-            match message.author() {
-                Author::Buyer => {
-                    let fields = [
-                        (Field::Subject, message.subject.as_deref()),
-                        (Field::Body, Some(message.body.as_str())),
-                    ];
-                    for (field, text) in fields {
-                        let Some(text) = text else { continue };
-                        self.inner.matcher.scan(text, &mut scratch);
-                        let matcher = &self.inner.matcher;
-                        matches.extend(scratch.out.drain(..).filter_map(|h| {
-                            Some(Match {
-                                message: index,
-                                field,
-                                start: h.start,
-                                end: h.end,
-                                category: h.category,
-                                term: matcher.term(h.term)?.clone(),
-                                negated: h.negated,
-                                rule: h.rule,
-                            })
-                        }));
-                    }
-                }
-                Author::System => facts = facts.with_event(message.kind),
-                Author::Agent | Author::AutoReply => {}
+            if message.author() != Author::Buyer {
+                continue;
+            }
+            let fields = [
+                (Field::Subject, message.subject.as_deref()),
+                (Field::Body, Some(message.body.as_str())),
+            ];
+            for (field, text) in fields {
+                let Some(text) = text else { continue };
+                self.inner.matcher.scan(text, &mut scratch);
+                let matcher = &self.inner.matcher;
+                matches.extend(scratch.out.drain(..).filter_map(|h| {
+                    Some(Match {
+                        message: index,
+                        field,
+                        start: h.start,
+                        end: h.end,
+                        category: h.category,
+                        term: matcher.term(h.term)?.clone(),
+                        negated: h.negated,
+                        rule: h.rule,
+                    })
+                }));
             }
         }
-        let categories: CategorySet = matches
-            .iter()
-            .filter(|m| !m.negated)
-            .map(|m| m.category)
-            .collect();
-        facts = facts.with_categories(categories);
-        let (tier, rule) = rules.tier(&facts);
-        let reason = reason(ticket, &matches, &facts, tier, rule);
-        Assessment {
-            tier,
-            categories,
-            matches,
-            rule: rule.map(|r| r.name.clone()),
-            reason,
-        }
+        Assessment::from_matches(matches)
     }
-}
-
-/// A short explanation: the rule and the first piece of evidence it used.
-fn reason(
-    ticket: &Ticket,
-    matches: &[Match],
-    facts: &Facts<'_>,
-    tier: RiskTier,
-    rule: Option<&crate::sla::Rule>,
-) -> String {
-    let Some(rule) = rule else {
-        return format!("no rule matched: fallback tier {tier}");
-    };
-    let mut s = rule.name.clone();
-    if let Some(kind) = rule.events.iter().find(|k| facts.has_event(**k)) {
-        let _ = write!(s, ": {kind} event");
-        return s;
-    }
-    let evidence = matches
-        .iter()
-        .filter(|m| !m.negated)
-        .find(|m| rule.categories.is_empty() || rule.categories.contains(m.category));
-    match evidence {
-        Some(m) if !rule.categories.is_empty() => {
-            let text = ticket
-                .messages
-                .get(m.message)
-                .and_then(|msg| match m.field {
-                    Field::Subject => msg.subject.as_deref(),
-                    Field::Body => Some(msg.body.as_str()),
-                });
-            let quoted = text.and_then(|t| t.get(m.start..m.end)).unwrap_or(&m.term);
-            let field = match m.field {
-                Field::Subject => "subject",
-                Field::Body => "body",
-            };
-            let _ = write!(
-                s,
-                ": {} ({quoted:?} in message {} {field})",
-                m.category, m.message
-            );
-        }
-        _ if facts.categories().is_empty() => s.push_str(": no risk words found"),
-        _ => {
-            let names: Vec<&str> = facts.categories().iter().map(|c| c.as_str()).collect();
-            let _ = write!(s, ": {}", names.join(", "));
-        }
-    }
-    s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::market::Marketplace;
-    use crate::risk::RiskCategory as C;
+    use crate::risk::{RiskCategory as C, RiskTier};
+    use crate::sla::RuleSet;
     use crate::ticket::{Channel, Message, MessageKind};
     use chrono::{DateTime, TimeZone, Utc};
     use proptest::prelude::*;
@@ -422,9 +340,10 @@ mod tests {
         let classifier = fixed();
         for (name, ticket, tier, cats, reason) in cases {
             let a = classifier.classify(ticket);
-            assert_eq!(a.tier, *tier, "{name}");
-            assert_eq!(a.categories, cats.iter().copied().collect(), "{name}");
-            assert_eq!(a.reason, *reason, "{name}");
+            let tiering = RuleSet::default().tier_of(ticket, &a);
+            assert_eq!(tiering.tier, *tier, "{name}");
+            assert_eq!(a.categories(), cats.iter().copied().collect(), "{name}");
+            assert_eq!(tiering.reason, *reason, "{name}");
         }
     }
 
@@ -435,7 +354,7 @@ mod tests {
             .with_message(Message::buyer(at(), "Paket kaputt").with_subject("Rückerstattung"));
         let a = fixed().classify(&t);
         let got: Vec<_> = a
-            .matches
+            .matches()
             .iter()
             .map(|m| (m.message, m.field, m.category, &*m.term))
             .collect();
@@ -459,8 +378,9 @@ mod tests {
         let t =
             Ticket::new("x", Channel::Walmart).with_message(Message::buyer(at(), "refund please"));
         let c = fixed();
-        assert_eq!(c.classify_with_rules(&t, &rules).tier, RiskTier::OdrHigh);
-        assert_eq!(c.classify(&t).tier, RiskTier::Low);
+        let a = c.classify(&t);
+        assert_eq!(rules.tier_of(&t, &a).tier, RiskTier::OdrHigh);
+        assert_eq!(RuleSet::default().tier_of(&t, &a).tier, RiskTier::Low);
     }
 
     fn channel() -> impl Strategy<Value = Channel> {
@@ -502,10 +422,11 @@ mod tests {
         ) {
             let c = builtin();
             let t = Ticket::new("p", ch).with_message(Message::buyer(at(), first));
-            let before = c.classify(&t);
-            let after = c.classify(&t.clone().with_message(Message::buyer(at(), second)));
-            prop_assert!(after.tier >= before.tier);
-            prop_assert!(after.categories.union(before.categories) == after.categories);
+            let longer = t.clone().with_message(Message::buyer(at(), second));
+            let (before, after) = (c.classify(&t), c.classify(&longer));
+            let rules = RuleSet::default();
+            prop_assert!(rules.tier_of(&longer, &after).tier >= rules.tier_of(&t, &before).tier);
+            prop_assert!(after.categories().union(before.categories()) == after.categories());
         }
     }
 }

@@ -157,12 +157,14 @@ impl Compact {
     }
 
     /// The state after reading `byte` in `state`.
+    #[cfg(any(test, feature = "unstable-bench-hooks"))]
     #[inline(always)]
     pub(crate) fn next(&self, state: u32, byte: u8) -> u32 {
         self.table().next(state, byte)
     }
 
     /// Whether `state` reports matches.
+    #[cfg(any(test, feature = "unstable-bench-hooks"))]
     #[inline(always)]
     pub(crate) fn is_match(&self, state: u32) -> bool {
         self.table().is_match(state)

@@ -13,11 +13,11 @@ use crate::ticket::Ticket;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Evaluation {
-    /// The classifier's reading of the buyer's words, tiered by the policy's rules
-    /// on the whole history (text and events; no order facts, no time).
+    /// The classifier's reading of the buyer's words: the matches and the
+    /// categories of each message.
     pub assessment: Assessment,
-    /// The SLA report at `now`. Its `tier` is the authoritative one: sticky over
-    /// time and aware of order facts.
+    /// The SLA report at `now`, with the ticket's tier (decided by the policy's
+    /// rules: sticky over time and aware of order facts).
     pub report: SlaReport,
 }
 
@@ -50,8 +50,7 @@ impl Engine {
         Engine::with_classifier(Classifier::new(), policy)
     }
 
-    /// A classifier of your own (e.g. with an extended lexicon) with `policy`. The
-    /// classifier's lexicon is kept; its tiers come from the policy's rules.
+    /// A classifier of your own (e.g. with an extended lexicon) with `policy`.
     pub fn with_classifier(classifier: Classifier, policy: Policy) -> Engine {
         Engine { classifier, policy }
     }
@@ -76,9 +75,7 @@ impl Engine {
     /// As [`Policy::evaluate`]: a history out of time order, or a deadline outside
     /// the representable range.
     pub fn evaluate(&self, ticket: &Ticket, now: DateTime<Utc>) -> Result<Evaluation, SlaError> {
-        let assessment = self
-            .classifier
-            .classify_with_rules(ticket, self.policy.rules());
+        let assessment = self.classifier.classify(ticket);
         let report = self.policy.evaluate(ticket, &assessment, now)?;
         Ok(Evaluation { assessment, report })
     }

@@ -33,6 +33,9 @@
 
 #[cfg(feature = "amazon-reports")]
 pub mod amazon;
+#[macro_use]
+mod names;
+
 mod assessment;
 pub mod calendar;
 pub mod claim;

@@ -547,6 +547,7 @@ impl Matcher {
 
     /// The number of pattern occurrences in already-normalised text, by stepping
     /// the automaton alone (the benchmarks' floor).
+    #[cfg(any(test, feature = "unstable-bench-hooks"))]
     pub(crate) fn bare_scan_count(&self, normalized: &str) -> usize {
         let mut count = 0;
         match &self.inner.engine {

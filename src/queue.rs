@@ -21,6 +21,11 @@ pub enum QueueOrder {
     EarliestDeadline,
 }
 
+names!(QueueOrder, "queue order", {
+    RiskFirst => "risk_first",
+    EarliestDeadline => "earliest_deadline",
+});
+
 /// One ticket in the queue: what ordering needs, copied from its [`SlaReport`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -38,6 +43,32 @@ pub struct QueueItem {
 }
 
 impl QueueItem {
+    /// An item for a ticket whose SLA was computed elsewhere (e.g. by your own
+    /// help desk); [`TriageQueue::upsert`] builds one from an [`SlaReport`].
+    pub fn new(id: impl Into<Arc<str>>, tier: RiskTier, status: SlaStatus) -> QueueItem {
+        QueueItem {
+            id: id.into(),
+            tier,
+            status,
+            due_at: None,
+            first_received_at: None,
+        }
+    }
+
+    /// When the next reply is due.
+    #[must_use]
+    pub fn due_at(mut self, at: DateTime<Utc>) -> QueueItem {
+        self.due_at = Some(at);
+        self
+    }
+
+    /// When the first buyer message arrived (the tie-breaker after due time).
+    #[must_use]
+    pub fn first_received_at(mut self, at: DateTime<Utc>) -> QueueItem {
+        self.first_received_at = Some(at);
+        self
+    }
+
     /// Whether a reply is owed.
     pub const fn is_waiting(&self) -> bool {
         self.status.is_waiting()

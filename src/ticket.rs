@@ -3,12 +3,106 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use crate::claim::OrderContext;
-use crate::market::Marketplace;
+use crate::market::{Fulfillment, Marketplace};
 use crate::risk::UnknownNameError;
+
+/// What the seller knows about the order behind a ticket. Every field is optional.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use odr_guard::odr::Fulfillment;
+/// use odr_guard::ticket::OrderContext;
+///
+/// let order = OrderContext::new()
+///     .fulfillment(Fulfillment::Merchant)
+///     .max_delivery_date(NaiveDate::from_ymd_opt(2026, 11, 3).ok_or("date")?);
+/// assert_eq!(order.fulfillment, Some(Fulfillment::Merchant));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OrderContext {
+    /// The order date (marketplace date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_date: Option<NaiveDate>,
+    /// Who ships it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fulfillment: Option<Fulfillment>,
+    /// The maximum estimated delivery date shown to the buyer (marketplace date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_delivery_date: Option<NaiveDate>,
+    /// When tracking showed the parcel delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// When the buyer requested a return.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_requested_at: Option<DateTime<Utc>>,
+    /// When the seller refunded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refunded_at: Option<DateTime<Utc>>,
+    /// When the buyer filed a chargeback with the bank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chargeback_at: Option<DateTime<Utc>>,
+}
+
+impl OrderContext {
+    /// No facts known.
+    pub fn new() -> OrderContext {
+        OrderContext::default()
+    }
+
+    /// Sets the order date.
+    #[must_use]
+    pub fn order_date(mut self, d: NaiveDate) -> Self {
+        self.order_date = Some(d);
+        self
+    }
+
+    /// Sets who ships the order.
+    #[must_use]
+    pub fn fulfillment(mut self, f: Fulfillment) -> Self {
+        self.fulfillment = Some(f);
+        self
+    }
+
+    /// Sets the maximum estimated delivery date.
+    #[must_use]
+    pub fn max_delivery_date(mut self, d: NaiveDate) -> Self {
+        self.max_delivery_date = Some(d);
+        self
+    }
+
+    /// Sets when tracking showed the parcel delivered.
+    #[must_use]
+    pub fn delivered_at(mut self, t: DateTime<Utc>) -> Self {
+        self.delivered_at = Some(t);
+        self
+    }
+
+    /// Sets when the buyer requested a return.
+    #[must_use]
+    pub fn return_requested_at(mut self, t: DateTime<Utc>) -> Self {
+        self.return_requested_at = Some(t);
+        self
+    }
+
+    /// Sets when the seller refunded.
+    #[must_use]
+    pub fn refunded_at(mut self, t: DateTime<Utc>) -> Self {
+        self.refunded_at = Some(t);
+        self
+    }
+
+    /// Sets when the buyer filed a chargeback.
+    #[must_use]
+    pub fn chargeback_at(mut self, t: DateTime<Utc>) -> Self {
+        self.chargeback_at = Some(t);
+        self
+    }
+}
 
 /// Where a ticket came from.
 ///
@@ -130,6 +224,13 @@ pub enum Author {
     /// The help desk or the marketplace (claims, pauses, resolution...).
     System,
 }
+
+names!(Author, "author", {
+    Buyer => "buyer",
+    Agent => "agent",
+    AutoReply => "auto_reply",
+    System => "system",
+});
 
 /// What happened at one point of a ticket's history.
 ///

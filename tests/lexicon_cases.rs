@@ -73,7 +73,7 @@ fn check_file(
         let text = text.replace("\\n", "\n");
         let ticket = Ticket::new(format!("case-{line_no}"), channel)
             .with_message(Message::buyer(at, text.clone()));
-        let found = classifier.classify(&ticket).categories;
+        let found = classifier.classify(&ticket).categories();
         let ok = if expected.is_empty() {
             found.is_empty()
         } else {

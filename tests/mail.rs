@@ -497,7 +497,7 @@ fn mail_tickets_classify_the_buyers_words_only() {
             .evaluate(find(&tickets, id), now)
             .unwrap()
             .assessment
-            .categories
+            .categories()
     };
     assert!(cats("113-3349021-6610842").contains(RiskCategory::AToZClaim));
     assert!(cats("250-4417723-0092815").contains(RiskCategory::AToZClaim));
@@ -507,7 +507,7 @@ fn mail_tickets_classify_the_buyers_words_only() {
     let only_last = Ticket::new("x", us.channel.clone()).with_message(us.messages[2].clone());
     let last = engine.evaluate(&only_last, now).unwrap().assessment;
     assert!(
-        !last.categories.contains(RiskCategory::AToZClaim),
+        !last.categories().contains(RiskCategory::AToZClaim),
         "{last:?}"
     );
 }

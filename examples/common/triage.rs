@@ -54,13 +54,13 @@ pub fn output_line(ticket: &Ticket, ev: &Evaluation) -> serde_json::Result<Strin
         tier: r.tier.as_str(),
         categories: ev
             .assessment
-            .categories
+            .categories()
             .iter()
             .map(|c| c.as_str())
             .collect(),
         matches: ev
             .assessment
-            .matches
+            .matches()
             .iter()
             .map(|m| OutputMatch {
                 message: m.message,

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::{Mail, MailKind};
-use crate::claim::OrderContext;
 use crate::market::Marketplace;
+use crate::ticket::OrderContext;
 use crate::ticket::{Channel, Ticket};
 
 /// Mails grouped into tickets: every mail about one Amazon order forms one ticket

@@ -68,22 +68,11 @@ pub enum OdrStatus {
     OverTarget,
 }
 
-impl OdrStatus {
-    /// The `snake_case` name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            OdrStatus::Healthy => "healthy",
-            OdrStatus::Warning => "warning",
-            OdrStatus::OverTarget => "over_target",
-        }
-    }
-}
-
-impl std::fmt::Display for OdrStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+names!(OdrStatus, "ODR status", {
+    Healthy => "healthy",
+    Warning => "warning",
+    OverTarget => "over_target",
+});
 
 /// `defective / orders >= ppm / 1e6`, exactly.
 fn at_or_above(defective: u64, orders: u64, ppm: u32) -> bool {

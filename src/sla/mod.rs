@@ -26,5 +26,5 @@ pub use self::policy::{
     AutoReplyRule, ComplianceClock, Policy, PolicyError, PolicySpec, TierSpec, TierTargets,
 };
 pub use self::report::{Band, Obligation, ObligationKind, Outcome, SlaError, SlaReport, SlaStatus};
-pub use self::rules::{Facts, Rule, RuleSet};
+pub use self::rules::{Facts, Rule, RuleSet, Tiering};
 pub use crate::assessment::Assessment;

@@ -565,7 +565,7 @@ impl Policy {
 
     /// The instants, in Unix seconds, at which the marketplace dates `date + n`
     /// end, for each `n` of `plus` (ascending), in the marketplace's zone (UTC when
-    /// unknown); see [`crate::claim::claim_window`].
+    /// unknown); see [`ClaimRules::window`](crate::claim::ClaimRules::window).
     pub(crate) fn ends_of_days(
         &self,
         marketplace: Option<Marketplace>,
@@ -692,6 +692,166 @@ fn check_channels(
             name: name.clone(),
         }),
         None => Ok(()),
+    }
+}
+
+impl TierSpec {
+    /// Targets with a first-response time only (e.g. `"60m"`, `"2h"`, `"1d"`); the
+    /// rest default (next reply as the first, no resolution target, at risk at
+    /// 25% left, 24/7). Checked when the policy is built.
+    pub fn new(first_response: impl Into<String>) -> TierSpec {
+        TierSpec {
+            first_response: first_response.into(),
+            next_response: None,
+            resolution: None,
+            at_risk: None,
+            calendar: None,
+        }
+    }
+
+    /// Time to each later reply.
+    #[must_use]
+    pub fn next_response(mut self, d: impl Into<String>) -> TierSpec {
+        self.next_response = Some(d.into());
+        self
+    }
+
+    /// Time from the first buyer message to resolution.
+    #[must_use]
+    pub fn resolution(mut self, d: impl Into<String>) -> TierSpec {
+        self.resolution = Some(d.into());
+        self
+    }
+
+    /// At risk when this fraction of the target or less remains.
+    #[must_use]
+    pub fn at_risk(mut self, fraction: f64) -> TierSpec {
+        self.at_risk = Some(fraction);
+        self
+    }
+
+    /// Runs the targets on the named calendar of the policy.
+    #[must_use]
+    pub fn calendar(mut self, name: impl Into<String>) -> TierSpec {
+        self.calendar = Some(name.into());
+        self
+    }
+}
+
+/// The built-in policy's spec: the targets of the table in the crate docs, the
+/// built-in rules and Amazon's 24 h compliance clock.
+impl Default for PolicySpec {
+    fn default() -> PolicySpec {
+        Policy::default().to_spec()
+    }
+}
+
+impl PolicySpec {
+    /// Sets one tier's targets.
+    ///
+    /// ```
+    /// use odr_guard::sla::{Rule, TierSpec};
+    /// use odr_guard::{Policy, PolicySpec, RiskCategory, RiskTier};
+    ///
+    /// let spec = PolicySpec::default()
+    ///     .tier(RiskTier::OdrHigh, TierSpec::new("90m").resolution("2d"))
+    ///     .rules([Rule::new("tagged_lost", RiskTier::OdrHigh).categories([RiskCategory::Lost])]);
+    /// let policy = Policy::try_from(spec)?;
+    /// assert_eq!(policy.targets(RiskTier::OdrHigh).first_response.num_minutes(), 90);
+    /// assert_eq!(policy.rules().rules.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn tier(mut self, tier: RiskTier, spec: TierSpec) -> PolicySpec {
+        self.tiers.insert(tier.as_str().to_owned(), spec);
+        self
+    }
+
+    /// Replaces the tier rules (first match wins).
+    #[must_use]
+    pub fn rules(mut self, rules: impl IntoIterator<Item = Rule>) -> PolicySpec {
+        self.rules = rules.into_iter().collect();
+        self
+    }
+
+    /// The tier when no rule matches.
+    #[must_use]
+    pub fn fallback(mut self, tier: RiskTier) -> PolicySpec {
+        self.fallback = tier;
+        self
+    }
+
+    /// Replaces the compliance clocks.
+    #[must_use]
+    pub fn compliance(mut self, clocks: impl IntoIterator<Item = ComplianceClock>) -> PolicySpec {
+        self.compliance = clocks.into_iter().collect();
+        self
+    }
+
+    /// Adds a business calendar, for tiers and rules to name.
+    #[must_use]
+    pub fn calendar(mut self, calendar: CalendarSpec) -> PolicySpec {
+        self.calendars.push(calendar);
+        self
+    }
+
+    /// Allows a [`Channel::Other`](crate::Channel::Other) name in rules and clocks.
+    #[must_use]
+    pub fn other_channel(mut self, name: impl Into<String>) -> PolicySpec {
+        self.other_channels.push(name.into());
+        self
+    }
+
+    /// What auto-replies do.
+    #[must_use]
+    pub fn auto_reply(mut self, rule: AutoReplyRule) -> PolicySpec {
+        self.auto_reply = rule;
+        self
+    }
+
+    /// Whether no reply is due after the buyer's A-to-z claim window opens.
+    #[must_use]
+    pub fn cap_due_at_claim_window(mut self, cap: bool) -> PolicySpec {
+        self.cap_due_at_claim_window = cap;
+        self
+    }
+
+    /// The A-to-z claim conditions.
+    #[must_use]
+    pub fn claim_rules(mut self, rules: ClaimRules) -> PolicySpec {
+        self.claim_window = rules;
+        self
+    }
+}
+
+impl ComplianceClock {
+    /// A wall-clock limit on the named channels (e.g. `["amazon"]`, 24 hours).
+    pub fn new<I, S>(name: impl Into<String>, channels: I, limit: TimeDelta) -> ComplianceClock
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        ComplianceClock {
+            name: name.into(),
+            channels: channels.into_iter().map(Into::into).collect(),
+            limit,
+        }
+    }
+}
+
+impl AutoReplyRule {
+    /// Whether an auto-reply closes the internal SLA obligations (default: no).
+    #[must_use]
+    pub fn stops_internal_clock(mut self, yes: bool) -> AutoReplyRule {
+        self.stops_internal_clock = yes;
+        self
+    }
+
+    /// Whether an auto-reply closes the compliance obligations (default: no).
+    #[must_use]
+    pub fn stops_compliance_clock(mut self, yes: bool) -> AutoReplyRule {
+        self.stops_compliance_clock = yes;
+        self
     }
 }
 

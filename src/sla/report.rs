@@ -1,8 +1,6 @@
 //! What an evaluation says: the [`SlaReport`] of a ticket at `now`, its
 //! obligations and their outcomes, and why an evaluation can fail.
 
-use std::fmt;
-
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -65,24 +63,15 @@ impl SlaStatus {
             SlaStatus::OnTrack | SlaStatus::AtRisk | SlaStatus::Breached
         )
     }
-
-    /// The `snake_case` name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            SlaStatus::OnTrack => "on_track",
-            SlaStatus::AtRisk => "at_risk",
-            SlaStatus::Breached => "breached",
-            SlaStatus::Met => "met",
-            SlaStatus::Missed => "missed",
-        }
-    }
 }
 
-impl fmt::Display for SlaStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+names!(SlaStatus, "SLA status", {
+    OnTrack => "on_track",
+    AtRisk => "at_risk",
+    Breached => "breached",
+    Met => "met",
+    Missed => "missed",
+});
 
 /// A colour band for UIs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -100,6 +89,14 @@ pub enum Band {
     Done,
 }
 
+names!(Band, "band", {
+    Green => "green",
+    Amber => "amber",
+    Red => "red",
+    Breached => "breached",
+    Done => "done",
+});
+
 /// What kind of promise an obligation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -114,6 +111,13 @@ pub enum ObligationKind {
     Compliance,
 }
 
+names!(ObligationKind, "obligation kind", {
+    FirstResponse => "first_response",
+    NextResponse => "next_response",
+    Resolution => "resolution",
+    Compliance => "compliance",
+});
+
 /// How an obligation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -127,6 +131,13 @@ pub enum Outcome {
     /// Closed without a reply by "no response needed".
     Waived,
 }
+
+names!(Outcome, "outcome", {
+    Open => "open",
+    Met => "met",
+    Missed => "missed",
+    Waived => "waived",
+});
 
 /// One promise: opened by a buyer message (or a claim/chargeback event), closed by a
 /// reply, "no response needed" or resolution.

@@ -2,13 +2,16 @@
 //! risk categories found, system events) to a [`RiskTier`]. Evaluated in order; the
 //! first rule that matches wins.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::assessment::{Assessment, Field, Match};
 use crate::claim::ClaimWindow;
 use crate::market::Marketplace;
 use crate::risk::{CategorySet, RiskCategory, RiskTier};
-use crate::ticket::{Channel, MessageKind};
+use crate::ticket::{Author, Channel, MessageKind, Ticket};
 
 /// What a rule can look at: the facts known about a ticket at one point in time.
 ///
@@ -63,27 +66,30 @@ impl<'a> Facts<'a> {
         self
     }
 
-    /// Order facts at [`Facts::at`]: the maximum delivery date has passed with no
-    /// delivery scan; tracking says delivered but the buyer says not received; a
-    /// return was requested but not refunded.
+    /// At [`Facts::at`], the maximum delivery date has passed with no delivery scan.
     #[must_use]
-    pub const fn with_order_flags(
-        mut self,
-        delivery_overdue: bool,
-        delivered_but_not_received: bool,
-        return_without_refund: bool,
-    ) -> Facts<'a> {
-        let mut flags = 0;
-        if delivery_overdue {
-            flags |= DELIVERY_OVERDUE;
+    pub const fn delivery_overdue(self, yes: bool) -> Facts<'a> {
+        self.flag(DELIVERY_OVERDUE, yes)
+    }
+
+    /// At [`Facts::at`], tracking says delivered but the buyer says not received.
+    #[must_use]
+    pub const fn delivered_but_not_received(self, yes: bool) -> Facts<'a> {
+        self.flag(DELIVERED_NOT_RECEIVED, yes)
+    }
+
+    /// At [`Facts::at`], a return was requested but not refunded.
+    #[must_use]
+    pub const fn return_without_refund(self, yes: bool) -> Facts<'a> {
+        self.flag(RETURN_WITHOUT_REFUND, yes)
+    }
+
+    const fn flag(mut self, bit: u8, yes: bool) -> Facts<'a> {
+        if yes {
+            self.order_flags |= bit;
+        } else {
+            self.order_flags &= !bit;
         }
-        if delivered_but_not_received {
-            flags |= DELIVERED_NOT_RECEIVED;
-        }
-        if return_without_refund {
-            flags |= RETURN_WITHOUT_REFUND;
-        }
-        self.order_flags = flags;
         self
     }
 
@@ -342,6 +348,91 @@ impl RuleSet {
             None => (self.fallback, None),
         }
     }
+
+    /// The tier a ticket's words and events give, with no time and no order facts:
+    /// the channel, the categories that count in `assessment` and the ticket's
+    /// system events (claims, chargebacks, ...), with a short reason naming the
+    /// rule and its first piece of evidence.
+    ///
+    /// [`Policy::evaluate`](crate::Policy::evaluate) decides tiers with the same
+    /// rules but over time (a tier only rises) and with order facts (the A-to-z
+    /// claim window): its [`SlaReport::tier`](crate::SlaReport::tier) is the one
+    /// to act on. This is for reading a text alone (e.g. the `classify` example).
+    pub fn tier_of(&self, ticket: &Ticket, assessment: &Assessment) -> Tiering {
+        let mut facts = Facts::new(&ticket.channel).with_categories(assessment.categories());
+        for m in &ticket.messages {
+            if m.author() == Author::System {
+                facts = facts.with_event(m.kind);
+            }
+        }
+        let (tier, rule) = self.tier(&facts);
+        Tiering {
+            tier,
+            rule: rule.map(|r| r.name.clone()),
+            reason: reason(ticket, assessment.matches(), &facts, tier, rule),
+        }
+    }
+}
+
+/// The tier a ticket's words and events give ([`RuleSet::tier_of`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Tiering {
+    /// The tier.
+    pub tier: RiskTier,
+    /// The name of the rule that gave it, or `None` for the fallback.
+    pub rule: Option<String>,
+    /// A short human-readable reason.
+    pub reason: String,
+}
+
+/// A short explanation: the rule and the first piece of evidence it used.
+fn reason(
+    ticket: &Ticket,
+    matches: &[Match],
+    facts: &Facts<'_>,
+    tier: RiskTier,
+    rule: Option<&Rule>,
+) -> String {
+    let Some(rule) = rule else {
+        return format!("no rule matched: fallback tier {tier}");
+    };
+    let mut s = rule.name.clone();
+    if let Some(kind) = rule.events.iter().find(|k| facts.has_event(**k)) {
+        let _ = write!(s, ": {kind} event");
+        return s;
+    }
+    let evidence = matches
+        .iter()
+        .filter(|m| !m.negated)
+        .find(|m| rule.categories.is_empty() || rule.categories.contains(m.category));
+    match evidence {
+        Some(m) if !rule.categories.is_empty() => {
+            let text = ticket
+                .messages
+                .get(m.message)
+                .and_then(|msg| match m.field {
+                    Field::Subject => msg.subject.as_deref(),
+                    Field::Body => Some(msg.body.as_str()),
+                });
+            let quoted = text.and_then(|t| t.get(m.start..m.end)).unwrap_or(&m.term);
+            let field = match m.field {
+                Field::Subject => "subject",
+                Field::Body => "body",
+            };
+            let _ = write!(
+                s,
+                ": {} ({quoted:?} in message {} {field})",
+                m.category, m.message
+            );
+        }
+        _ if facts.categories().is_empty() => s.push_str(": no risk words found"),
+        _ => {
+            let names: Vec<&str> = facts.categories().iter().map(|c| c.as_str()).collect();
+            let _ = write!(s, ": {}", names.join(", "));
+        }
+    }
+    s
 }
 
 impl Default for RuleSet {

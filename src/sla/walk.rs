@@ -104,12 +104,13 @@ impl<'p, 't> Walk<'p, 't> {
         if let Some(clock) = &self.order {
             let o = clock.order;
             let lost = self.facts.categories().contains(crate::RiskCategory::Lost);
-            f = f.with_order_flags(
-                clock.delivery_overdue(at),
-                lost && o.delivered_at.is_some_and(|d| d <= at),
-                o.return_requested_at.is_some_and(|r| r <= at)
-                    && o.refunded_at.is_none_or(|r| r > at),
-            );
+            f = f
+                .delivery_overdue(clock.delivery_overdue(at))
+                .delivered_but_not_received(lost && o.delivered_at.is_some_and(|d| d <= at))
+                .return_without_refund(
+                    o.return_requested_at.is_some_and(|r| r <= at)
+                        && o.refunded_at.is_none_or(|r| r > at),
+                );
         }
         f
     }
@@ -253,8 +254,10 @@ impl<'p, 't> Walk<'p, 't> {
 }
 
 impl Policy {
-    /// Evaluates a ticket's SLA at `now` from its whole history and its assessment
-    /// (whose matches say which message carried which categories).
+    /// Evaluates a ticket's SLA at `now` from its whole history and the risk
+    /// categories of each message ([`Assessment::message_categories`]: from the
+    /// [`Classifier`](crate::Classifier), or from your own model or tags through
+    /// [`Assessment::with_categories`]).
     ///
     /// The report is the state as of `now`. Entries dated after `now` (clock skew
     /// between the help desk and the caller, or a replay at an earlier `now`) are
@@ -279,42 +282,9 @@ impl Policy {
         assessment: &Assessment,
         now: DateTime<Utc>,
     ) -> Result<SlaReport, SlaError> {
-        let mut per_message = vec![CategorySet::new(); ticket.messages.len()];
-        for m in assessment.matches.iter().filter(|m| !m.negated) {
-            if let Some(set) = per_message.get_mut(m.message) {
-                set.insert(m.category);
-            }
-        }
-        let order = ticket
-            .order
-            .as_ref()
-            .filter(|_| ticket.channel.is_amazon())
-            .map(|o| {
-                let market = ticket.channel.marketplace();
-                OrderClock::new(o, self.claim_rules(), |d, plus| {
-                    self.ends_of_days(market, d, plus)
-                })
-            });
-        let auto = self.auto_reply();
-        let mut w = Walk {
-            policy: self,
-            ticket,
-            order,
-            facts: Facts::new(&ticket.channel),
-            tier: None,
-            open: Vec::new(),
-            closed: Vec::new(),
-            paused_since: None,
-            replied_once: false,
-            first_received_at: None,
-            window: None,
-            no_window: None,
-            window_seen: false,
-            window_known_at: None,
-            claim_from: OnceCell::new(),
-        };
+        let mut walk = Walk::new(self, ticket);
         let mut prev: Option<DateTime<Utc>> = None;
-        for (index, (m, cats)) in ticket.messages.iter().zip(&per_message).enumerate() {
+        for (index, m) in ticket.messages.iter().enumerate() {
             if prev.is_some_and(|p| m.at < p) {
                 return Err(SlaError::OutOfOrder {
                     ticket: ticket.id.clone(),
@@ -332,101 +302,154 @@ impl Policy {
             } else {
                 continue;
             };
-            w.window_opening(at)?;
-            match m.kind {
-                MessageKind::BuyerMessage => w.buyer_message(index, at, *cats)?,
-                MessageKind::ClaimFiled | MessageKind::ChargebackFiled => {
-                    w.facts = w.facts.with_event(m.kind);
-                    let window = w.window_at(at).and_then(Result::ok);
-                    w.retier(at, window);
-                    w.open_response(index, at)?;
-                }
-                MessageKind::AgentReply => {
-                    w.replied_once = true;
-                    close(&mut w.open, &mut w.closed, at, Outcome::Met, true, |k| {
-                        k != ObligationKind::Resolution
-                    });
-                }
-                MessageKind::AutoReply => {
-                    close(
-                        &mut w.open,
-                        &mut w.closed,
-                        at,
-                        Outcome::Met,
-                        false,
-                        |k| match k {
-                            ObligationKind::Compliance => auto.stops_compliance_clock,
-                            ObligationKind::Resolution => false,
-                            _ => auto.stops_internal_clock,
-                        },
-                    );
-                }
-                MessageKind::NoResponseNeeded => {
-                    close(
-                        &mut w.open,
-                        &mut w.closed,
-                        at,
-                        Outcome::Waived,
-                        false,
-                        |k| k != ObligationKind::Resolution,
-                    );
-                }
-                MessageKind::Pause => {
-                    w.paused_since.get_or_insert(at);
-                }
-                MessageKind::Resume => {
-                    if let Some(since) = w.paused_since.take() {
-                        apply_pause(&mut w.open, since, at).map_err(|e| w.cal_err(e))?;
-                    }
-                }
-                MessageKind::Resolved => {
-                    if let Some(since) = w.paused_since.take() {
-                        apply_pause(&mut w.open, since, at).map_err(|e| w.cal_err(e))?;
-                    }
-                    close(&mut w.open, &mut w.closed, at, Outcome::Met, false, |_| {
-                        true
-                    });
-                }
+            walk.entry(index, m.kind, at, assessment.message_categories(index))?;
+        }
+        let paused = walk.settle(now)?;
+        walk.report(now, paused)
+    }
+}
+
+impl<'p, 't> Walk<'p, 't> {
+    fn new(policy: &'p Policy, ticket: &'t Ticket) -> Walk<'p, 't> {
+        let order = ticket
+            .order
+            .as_ref()
+            .filter(|_| ticket.channel.is_amazon())
+            .map(|o| {
+                let market = ticket.channel.marketplace();
+                OrderClock::new(o, policy.claim_rules(), move |d, plus| {
+                    policy.ends_of_days(market, d, plus)
+                })
+            });
+        Walk {
+            policy,
+            ticket,
+            order,
+            facts: Facts::new(&ticket.channel),
+            tier: None,
+            open: Vec::new(),
+            closed: Vec::new(),
+            paused_since: None,
+            replied_once: false,
+            first_received_at: None,
+            window: None,
+            no_window: None,
+            window_seen: false,
+            window_known_at: None,
+            claim_from: OnceCell::new(),
+        }
+    }
+
+    /// Processes one history entry of kind `kind` (message `index`) at `at`.
+    fn entry(
+        &mut self,
+        index: usize,
+        kind: MessageKind,
+        at: DateTime<Utc>,
+        categories: CategorySet,
+    ) -> Result<(), SlaError> {
+        self.window_opening(at)?;
+        let auto = self.policy.auto_reply();
+        match kind {
+            MessageKind::BuyerMessage => self.buyer_message(index, at, categories)?,
+            MessageKind::ClaimFiled | MessageKind::ChargebackFiled => {
+                self.facts = self.facts.with_event(kind);
+                let window = self.window_at(at).and_then(Result::ok);
+                self.retier(at, window);
+                self.open_response(index, at)?;
+            }
+            MessageKind::AgentReply => {
+                self.replied_once = true;
+                self.close(at, Outcome::Met, true, |k| k != ObligationKind::Resolution);
+            }
+            MessageKind::AutoReply => self.close(at, Outcome::Met, false, |k| match k {
+                ObligationKind::Compliance => auto.stops_compliance_clock,
+                ObligationKind::Resolution => false,
+                _ => auto.stops_internal_clock,
+            }),
+            MessageKind::NoResponseNeeded => {
+                self.close(at, Outcome::Waived, false, |k| {
+                    k != ObligationKind::Resolution
+                });
+            }
+            MessageKind::Pause => {
+                self.paused_since.get_or_insert(at);
+            }
+            MessageKind::Resume => self.end_pause(at)?,
+            MessageKind::Resolved => {
+                self.end_pause(at)?;
+                self.close(at, Outcome::Met, false, |_| true);
             }
         }
-        w.window_opening(now)?;
+        Ok(())
+    }
+
+    /// Closes the open obligations `which` selects at `at`.
+    fn close(
+        &mut self,
+        at: DateTime<Utc>,
+        outcome: Outcome,
+        substantive: bool,
+        which: impl Fn(ObligationKind) -> bool,
+    ) {
+        close(
+            &mut self.open,
+            &mut self.closed,
+            at,
+            outcome,
+            substantive,
+            which,
+        );
+    }
+
+    /// Ends a pause (if one is running) at `at`, pushing the open due times back.
+    fn end_pause(&mut self, at: DateTime<Utc>) -> Result<(), SlaError> {
+        if let Some(since) = self.paused_since.take() {
+            apply_pause(&mut self.open, since, at).map_err(|e| self.cal_err(e))?;
+        }
+        Ok(())
+    }
+
+    /// Brings the walk to `now`: the claim window's opening, the window as the
+    /// order facts give it at `now`, and a pause still running (counted up to
+    /// `now`). Returns whether the ticket is paused.
+    fn settle(&mut self, now: DateTime<Utc>) -> Result<bool, SlaError> {
+        self.window_opening(now)?;
         // Recompute the window at `now` only if an order fact changed since it was
         // last computed (the same facts give the same window).
-        let stale = match (&w.order, w.window_known_at) {
+        let stale = match (&self.order, self.window_known_at) {
             (Some(clock), Some(known)) => clock.changes_between(known, now),
             _ => true,
         };
-        if let Some(at_now) = w.window_at(now).filter(|_| stale) {
-            (w.window, w.no_window) = match at_now {
+        if let Some(at_now) = self.window_at(now).filter(|_| stale) {
+            (self.window, self.no_window) = match at_now {
                 Ok(cw) => (Some(cw), None),
                 Err(reason) => (None, Some(reason)),
             };
         }
-        let paused = w.paused_since.is_some();
-        if let Some(since) = w.paused_since {
-            apply_pause(&mut w.open, since, now).map_err(|e| w.cal_err(e))?;
+        let paused = self.paused_since.is_some();
+        if let Some(since) = self.paused_since {
+            apply_pause(&mut self.open, since, now).map_err(|e| self.cal_err(e))?;
         }
-        let (tier, rule) = match w.tier {
-            Some((t, r)) => (t, r.map(|r| r.name.clone())),
-            None => {
-                let (t, r) = self.rules().tier(&w.facts);
-                (t, r.map(|r| r.name.clone()))
-            }
+        Ok(paused)
+    }
+
+    /// The report at `now`: the tier, the earliest open obligation's standing (or
+    /// the worst miss when nothing is open) and every obligation.
+    fn report(self, now: DateTime<Utc>, paused: bool) -> Result<SlaReport, SlaError> {
+        let (tier, rule) = match self.tier {
+            Some((t, r)) => (t, r),
+            None => self.policy.rules().tier(&self.facts),
         };
-        let compliance_due_at = w
+        let compliance_due_at = self
             .open
             .iter()
             .filter(|o| o.ob.kind == ObligationKind::Compliance)
             .map(|o| o.ob.due_at)
             .min();
-        let earliest = w
-            .open
-            .iter()
-            .min_by_key(|o| (o.ob.due_at, o.ob.kind == ObligationKind::Compliance));
-
         let mut report = SlaReport {
             tier,
-            rule,
+            rule: rule.map(|r| r.name.clone()),
             status: SlaStatus::Met,
             band: Band::Done,
             due_at: None,
@@ -435,37 +458,22 @@ impl Policy {
             elapsed_fraction: None,
             breach: None,
             paused,
-            first_received_at: w.first_received_at,
+            first_received_at: self.first_received_at,
             skipped: None,
-            claim_window: w.window,
-            no_claim_window: w.no_window,
-            claim_window_open: w.window.is_some_and(|cw| cw.is_open(now)),
+            claim_window: self.window,
+            no_claim_window: self.no_window,
+            claim_window_open: self.window.is_some_and(|cw| cw.is_open(now)),
             obligations: Vec::new(),
         };
+        let earliest = self
+            .open
+            .iter()
+            .min_by_key(|o| (o.ob.due_at, o.ob.kind == ObligationKind::Compliance));
         match earliest {
             Some(o) => {
                 let due = o.ob.due_at;
-                let used = if o.ob.kind == ObligationKind::Compliance {
-                    now.signed_duration_since(o.ob.opened_at)
-                } else {
-                    business_between(o.calendar, o.ob.opened_at, now).map_err(|e| w.cal_err(e))?
-                        - o.ob.paused
-                };
-                // A capped deadline counts its share against the capped span.
-                let span = match o.cap {
-                    Some(cap) if cap <= due => cap.signed_duration_since(o.ob.opened_at),
-                    _ => o.ob.target,
-                };
-                let fraction = ratio(used.max(TimeDelta::zero()), span.min(o.ob.target));
-                let (status, band) = if now > due {
-                    (SlaStatus::Breached, Band::Breached)
-                } else if 1.0 - fraction <= o.at_risk {
-                    (SlaStatus::AtRisk, Band::Red)
-                } else if fraction >= 0.5 {
-                    (SlaStatus::OnTrack, Band::Amber)
-                } else {
-                    (SlaStatus::OnTrack, Band::Green)
-                };
+                let fraction = o.elapsed_fraction(now).map_err(|e| self.cal_err(e))?;
+                let (status, band) = standing(now, due, fraction, o.at_risk);
                 report.status = status;
                 report.band = band;
                 report.due_at = Some(due);
@@ -477,7 +485,7 @@ impl Policy {
                 }
             }
             None => {
-                let worst = w
+                let worst = self
                     .closed
                     .iter()
                     .filter(|o| o.outcome == Outcome::Missed)
@@ -489,16 +497,53 @@ impl Policy {
                 }
             }
         }
-        let mut all = w.closed;
-        all.extend(w.open.into_iter().map(|o| o.ob));
+        let mut all = self.closed;
+        all.extend(self.open.into_iter().map(|o| o.ob));
         if all.iter().any(|o| !(0..=9999).contains(&o.due_at.year())) {
             return Err(SlaError::OutOfRange {
-                ticket: ticket.id.clone(),
+                ticket: self.ticket.id.clone(),
             });
         }
         all.sort_by_key(|o| (o.message, o.opened_at, o.kind == ObligationKind::Compliance));
         report.obligations = all;
         Ok(report)
+    }
+}
+
+impl Open<'_> {
+    /// The share of the target used at `now` (business time on the obligation's
+    /// calendar, wall-clock for a compliance clock; a capped deadline counts
+    /// against the capped span).
+    fn elapsed_fraction(&self, now: DateTime<Utc>) -> Result<f64, CalendarError> {
+        let used = if self.ob.kind == ObligationKind::Compliance {
+            now.signed_duration_since(self.ob.opened_at)
+        } else {
+            business_between(self.calendar, self.ob.opened_at, now)? - self.ob.paused
+        };
+        let span = match self.cap {
+            Some(cap) if cap <= self.ob.due_at => cap.signed_duration_since(self.ob.opened_at),
+            _ => self.ob.target,
+        };
+        Ok(ratio(used.max(TimeDelta::zero()), span.min(self.ob.target)))
+    }
+}
+
+/// Status and band of an obligation due at `due` with `fraction` of its target
+/// used, at risk when `at_risk` or less of it remains.
+fn standing(
+    now: DateTime<Utc>,
+    due: DateTime<Utc>,
+    fraction: f64,
+    at_risk: f64,
+) -> (SlaStatus, Band) {
+    if now > due {
+        (SlaStatus::Breached, Band::Breached)
+    } else if 1.0 - fraction <= at_risk {
+        (SlaStatus::AtRisk, Band::Red)
+    } else if fraction >= 0.5 {
+        (SlaStatus::OnTrack, Band::Amber)
+    } else {
+        (SlaStatus::OnTrack, Band::Green)
     }
 }
 
@@ -875,8 +920,9 @@ mod tests {
 
     mod order_aware {
         use super::*;
-        use crate::claim::{ClaimCondition, NoWindow, OrderContext};
+        use crate::claim::{ClaimCondition, NoWindow};
         use crate::market::Fulfillment;
+        use crate::ticket::OrderContext;
         use chrono::NaiveDate;
         use proptest::prelude::*;
 
