@@ -273,10 +273,16 @@ struct Transition {
 /// `chrono-tz` does not expose its transition table, so it is recovered once per
 /// calendar by sampling the offset every [`Zone::STEP`] seconds over the years that
 /// hold transitions and bisecting each change to the second. This finds every
-/// transition because in the bundled tz database (chrono-tz 0.10.4, checked when
-/// this was written) any two offset changes of one zone are at least 601 200 s
-/// (6.96 days) apart, there are none before 1844 and none after 2099; the tests
-/// check the ends of the range for every zone.
+/// transition when no two offset changes of one zone fall into one sampling step.
+///
+/// That is proven, not assumed, for the chrono-tz release Cargo.toml pins
+/// (`=0.10.4`, tz database 2025b): the test `zone_table_is_exact_for_every_zone`
+/// reads chrono-tz's own generated data for all 597 zones and checks that the
+/// table holds exactly its 65 123 changes of total UTC offset (same second, same
+/// offsets on both sides), all between 1840 and 2101, so the table and chrono-tz
+/// agree at every instant. The smallest gap between two changes of one zone is
+/// 601 200 s (America/Boa_Vista, 2000), just above the 600 000 s step. Widen
+/// the pin only after that test passes on the new release.
 #[derive(Debug, Clone, Default)]
 struct Zone {
     first: i128,
@@ -800,6 +806,158 @@ impl WeekdayIndex for NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One zone as chrono-tz's generated data holds it: the total UTC offset
+    /// (seconds) of its first span, and each later span's start and total offset.
+    type ZoneData = (i64, Vec<(i64, i64)>);
+
+    /// Where the chrono-tz this crate is built with keeps its source, as
+    /// `cargo metadata` resolves it (registry, vendored or git).
+    fn chrono_tz_manifest_dir() -> std::path::PathBuf {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let out = std::process::Command::new(cargo)
+            .args(["metadata", "--format-version", "1", "--offline", "--manifest-path"])
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+            .output()
+            .expect("cargo metadata runs");
+        assert!(out.status.success(), "cargo metadata failed");
+        let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata json");
+        let packages: Vec<&serde_json::Value> = meta["packages"]
+            .as_array()
+            .expect("packages")
+            .iter()
+            .filter(|p| p["name"] == "chrono-tz")
+            .collect();
+        assert_eq!(packages.len(), 1, "exactly one chrono-tz in the build");
+        let manifest = packages[0]["manifest_path"].as_str().expect("manifest_path");
+        std::path::Path::new(manifest)
+            .parent()
+            .expect("manifest dir")
+            .to_path_buf()
+    }
+
+    /// Reads every zone's spans from chrono-tz's generated table
+    /// (`src/prebuilt/timezones.rs`, the file its `Tz` is compiled from), keyed by
+    /// IANA name.
+    fn chrono_tz_data() -> std::collections::HashMap<String, ZoneData> {
+        let path = chrono_tz_manifest_dir().join("src/prebuilt/timezones.rs");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let number = |line: &str, key: &str| -> i64 {
+            let at = line.find(key).expect(key) + key.len();
+            let rest = &line[at..];
+            let end = rest.find([',', ' ', '}']).unwrap_or(rest.len());
+            rest[..end].parse().expect("a number")
+        };
+        let (names_part, spans_part) = text
+            .split_once("impl TimeSpans for Tz")
+            .expect("the TimeSpans impl");
+        // `Tz::Europe__Berlin => "Europe/Berlin",` in `Tz::name`.
+        let mut names = std::collections::HashMap::new();
+        for line in names_part.lines().map(str::trim) {
+            if let Some((ident, rest)) = line.split_once(" => \"") {
+                if let (Some(ident), Some(name)) =
+                    (ident.strip_prefix("Tz::"), rest.strip_suffix("\","))
+                {
+                    names.insert(ident.to_owned(), name.to_owned());
+                }
+            }
+        }
+        let mut zones = std::collections::HashMap::new();
+        let mut current: Option<(String, Vec<(i64, i64)>)> = None;
+        let mut lines = spans_part.lines().map(str::trim);
+        while let Some(line) = lines.next() {
+            if let Some(ident) = line.strip_prefix("Tz::").and_then(|l| l.strip_suffix(" => {")) {
+                assert!(current.is_none(), "zone {ident} starts inside another");
+                current = Some((names[ident].clone(), Vec::new()));
+            } else if line.starts_with('(') && line.contains("FixedTimespan {") {
+                let at: i64 = line[1..line.find(',').expect("a comma")]
+                    .parse()
+                    .expect("a timestamp");
+                let total = number(line, "utc_offset: ") + number(line, "dst_offset: ");
+                current.as_mut().expect("inside a zone").1.push((at, total));
+            } else if line == "first: FixedTimespan {" {
+                let utc = number(lines.next().expect("utc_offset"), "utc_offset: ");
+                let dst = number(lines.next().expect("dst_offset"), "dst_offset: ");
+                let (name, rest) = current.take().expect("inside a zone");
+                zones.insert(name, (utc + dst, rest));
+            }
+        }
+        assert!(current.is_none());
+        zones
+    }
+
+    /// The proof behind [`Zone::new`]'s sampling, for every zone chrono-tz ships:
+    /// the table it builds holds exactly the changes of total UTC offset in
+    /// chrono-tz's own data (same instants to the second, same offsets on both
+    /// sides), none of which lies outside the sampled years, so the table and
+    /// chrono-tz agree at every instant. It also reports the smallest gap between
+    /// two offset changes of one zone, the margin the sampling step relies on.
+    #[test]
+    fn zone_table_is_exact_for_every_zone() {
+        // The release the docs and the Cargo.toml pin name; on a new release,
+        // re-run this proof, then update both.
+        assert_eq!(chrono_tz::IANA_TZDB_VERSION, "2025b");
+        let data = chrono_tz_data();
+        assert_eq!(data.len(), chrono_tz::TZ_VARIANTS.len());
+        let mut smallest_gap = (i64::MAX, String::new());
+        let mut count = 0;
+        for tz in chrono_tz::TZ_VARIANTS {
+            let (first, spans) = data
+                .get(tz.name())
+                .unwrap_or_else(|| panic!("{tz}: not in chrono-tz's data"));
+            // The changes of total offset (a span may change only the name or the
+            // split between standard time and DST).
+            let mut changes = Vec::new();
+            let mut offset = *first;
+            for &(at, total) in spans {
+                if total != offset {
+                    changes.push((at, offset, total));
+                    offset = total;
+                }
+            }
+            // The data is what chrono-tz answers (the right file was read).
+            for &(at, before, after) in &changes {
+                assert_eq!(Zone::offset_at(tz, at - 1), i128::from(before) * NS, "{tz} {at}");
+                assert_eq!(Zone::offset_at(tz, at), i128::from(after) * NS, "{tz} {at}");
+            }
+            for pair in changes.windows(2) {
+                let gap = pair[1].0 - pair[0].0;
+                if gap < smallest_gap.0 {
+                    smallest_gap = (gap, format!("{tz} at {}", pair[1].0));
+                }
+            }
+            assert!(
+                changes.iter().all(|c| c.0 > Zone::FROM && c.0 <= Zone::TO),
+                "{tz}: an offset change outside the sampled years"
+            );
+            let zone = Zone::new(tz);
+            assert_eq!(zone.first, i128::from(*first) * NS, "{tz}");
+            let table: Vec<(i64, i64, i64)> = zone
+                .transitions
+                .iter()
+                .map(|t| {
+                    let s = |ns: i128| i64::try_from(ns / NS).expect("seconds");
+                    (s(t.at), s(t.before), s(t.after))
+                })
+                .collect();
+            assert_eq!(table, changes, "{tz}");
+            count += changes.len();
+        }
+        eprintln!(
+            "chrono-tz {} (tzdb {}): {} zones, {count} offset changes, all in the table; \
+             smallest gap {} s ({})",
+            chrono_tz_manifest_dir().display(),
+            chrono_tz::IANA_TZDB_VERSION,
+            data.len(),
+            smallest_gap.0,
+            smallest_gap.1
+        );
+        assert!(
+            smallest_gap.0 >= Zone::STEP,
+            "two offset changes closer than the sampling step: {smallest_gap:?}"
+        );
+    }
 
     #[test]
     fn zone_table_covers_every_transition_range() {
