@@ -54,7 +54,8 @@ mod ticket;
 
 pub use crate::assessment::{Assessment, Field, Match};
 pub use crate::calendar::{
-    Calendar, CalendarError, CalendarSpec, LocalRangeSpec, Skipped, WeeklyHoursSpec,
+    Calendar, CalendarComputeError, CalendarError, CalendarSpec, LocalRangeSpec, Skipped,
+    WeeklyHoursSpec,
 };
 pub use crate::classify::{Classifier, ClassifierBuilder};
 pub use crate::engine::{Engine, Evaluation};

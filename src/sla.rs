@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::Assessment;
-use crate::calendar::{Calendar, CalendarError, Skipped};
+use crate::calendar::{Calendar, CalendarComputeError, Skipped};
 use crate::order::{ClaimWindow, NoWindow, OrderClock};
 use crate::policy::Policy;
 use crate::risk::{CategorySet, RiskTier};
@@ -43,7 +43,7 @@ pub enum SlaError {
         ticket: String,
         /// The calendar's error.
         #[source]
-        source: CalendarError,
+        source: CalendarComputeError,
     },
 }
 
@@ -302,7 +302,7 @@ struct Walk<'p, 't> {
 }
 
 impl<'p, 't> Walk<'p, 't> {
-    fn cal_err(&self, source: CalendarError) -> SlaError {
+    fn cal_err(&self, source: CalendarComputeError) -> SlaError {
         SlaError::Calendar {
             ticket: self.ticket.id.clone(),
             source,
@@ -318,9 +318,11 @@ impl<'p, 't> Walk<'p, 't> {
         d: TimeDelta,
     ) -> Result<DateTime<Utc>, SlaError> {
         calendar.add(at, d).map_err(|e| match e {
-            CalendarError::OutOfRange { .. } if calendar.is_always_open() => SlaError::OutOfRange {
-                ticket: self.ticket.id.clone(),
-            },
+            CalendarComputeError::OutOfRange { .. } if calendar.is_always_open() => {
+                SlaError::OutOfRange {
+                    ticket: self.ticket.id.clone(),
+                }
+            }
             e => self.cal_err(e),
         })
     }
@@ -806,7 +808,7 @@ fn apply_pause(
     open: &mut [Open<'_>],
     since: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Result<(), CalendarError> {
+) -> Result<(), CalendarComputeError> {
     for o in open
         .iter_mut()
         .filter(|o| o.ob.kind != ObligationKind::Compliance)
@@ -826,7 +828,7 @@ fn business_between(
     calendar: &Calendar,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<TimeDelta, CalendarError> {
+) -> Result<TimeDelta, CalendarComputeError> {
     if to <= from {
         return Ok(TimeDelta::zero());
     }

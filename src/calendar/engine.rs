@@ -816,7 +816,13 @@ mod tests {
     fn chrono_tz_manifest_dir() -> std::path::PathBuf {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let out = std::process::Command::new(cargo)
-            .args(["metadata", "--format-version", "1", "--offline", "--manifest-path"])
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--offline",
+                "--manifest-path",
+            ])
             .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
             .output()
             .expect("cargo metadata runs");
@@ -829,7 +835,9 @@ mod tests {
             .filter(|p| p["name"] == "chrono-tz")
             .collect();
         assert_eq!(packages.len(), 1, "exactly one chrono-tz in the build");
-        let manifest = packages[0]["manifest_path"].as_str().expect("manifest_path");
+        let manifest = packages[0]["manifest_path"]
+            .as_str()
+            .expect("manifest_path");
         std::path::Path::new(manifest)
             .parent()
             .expect("manifest dir")
@@ -867,7 +875,10 @@ mod tests {
         let mut current: Option<(String, Vec<(i64, i64)>)> = None;
         let mut lines = spans_part.lines().map(str::trim);
         while let Some(line) = lines.next() {
-            if let Some(ident) = line.strip_prefix("Tz::").and_then(|l| l.strip_suffix(" => {")) {
+            if let Some(ident) = line
+                .strip_prefix("Tz::")
+                .and_then(|l| l.strip_suffix(" => {"))
+            {
                 assert!(current.is_none(), "zone {ident} starts inside another");
                 current = Some((names[ident].clone(), Vec::new()));
             } else if line.starts_with('(') && line.contains("FixedTimespan {") {
@@ -918,7 +929,11 @@ mod tests {
             }
             // The data is what chrono-tz answers (the right file was read).
             for &(at, before, after) in &changes {
-                assert_eq!(Zone::offset_at(tz, at - 1), i128::from(before) * NS, "{tz} {at}");
+                assert_eq!(
+                    Zone::offset_at(tz, at - 1),
+                    i128::from(before) * NS,
+                    "{tz} {at}"
+                );
                 assert_eq!(Zone::offset_at(tz, at), i128::from(after) * NS, "{tz} {at}");
             }
             for pair in changes.windows(2) {

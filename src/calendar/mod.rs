@@ -24,7 +24,7 @@ use self::engine::{day_span, instant_ns, ns_instant, resolve, split_ns, Engine, 
 pub(crate) fn resolve_local(tz: Tz, local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
     resolve(tz, local).and_then(ns_instant)
 }
-pub use self::error::CalendarError;
+pub use self::error::{CalendarComputeError, CalendarError};
 use self::spec::{day_name, format_interval, parse_interval, Interval, WEEK};
 pub use self::spec::{CalendarSpec, LocalRangeSpec, WeeklyHoursSpec};
 
@@ -33,7 +33,7 @@ pub use self::spec::{CalendarSpec, LocalRangeSpec, WeeklyHoursSpec};
 ///
 /// Built only through validation ([`Calendar::try_from`] a [`CalendarSpec`], or
 /// [`Calendar::always_open`]), so a `Calendar` is always usable: it has open time,
-/// and every computation either answers or returns a [`CalendarError`], never
+/// and every computation either answers or returns a [`CalendarComputeError`], never
 /// panics or loops forever. It is cheap to clone (an `Arc` inside) and
 /// `Send + Sync`. Equality compares the calendars' (canonical) specs.
 ///
@@ -137,9 +137,20 @@ impl Calendar {
         &self.inner.spec.name
     }
 
-    /// The calendar's time zone (UTC for [`Calendar::always_open`]).
-    pub fn time_zone(&self) -> Tz {
-        self.inner.tz
+    /// The IANA name of the calendar's time zone, such as `Europe/Berlin` (`UTC`
+    /// for [`Calendar::always_open`]).
+    ///
+    /// ```
+    /// use odr_guard::{Calendar, CalendarSpec};
+    ///
+    /// let spec = CalendarSpec::new("tokyo", "Asia/Tokyo")
+    ///     .with_hours(chrono::Weekday::Mon, ["09:00-18:00"]);
+    /// assert_eq!(Calendar::try_from(spec)?.time_zone(), "Asia/Tokyo");
+    /// assert_eq!(Calendar::always_open().time_zone(), "UTC");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn time_zone(&self) -> &str {
+        self.inner.tz.name()
     }
 
     /// Whether the calendar is open 24/7: every weekday `00:00-24:00` and no
@@ -166,17 +177,17 @@ impl Calendar {
     ///
     /// # Errors
     ///
-    /// [`CalendarError::NegativeDuration`] for a negative `business`;
-    /// [`CalendarError::NeverOpens`] if the calendar runs out of open time (no
-    /// weekly hours and the last opening is over); [`CalendarError::OutOfRange`]
+    /// [`CalendarComputeError::NegativeDuration`] for a negative `business`;
+    /// [`CalendarComputeError::NeverOpens`] if the calendar runs out of open time (no
+    /// weekly hours and the last opening is over); [`CalendarComputeError::OutOfRange`]
     /// if the result lies past chrono's last instant.
     pub fn add(
         &self,
         start: DateTime<Utc>,
         business: TimeDelta,
-    ) -> Result<DateTime<Utc>, CalendarError> {
+    ) -> Result<DateTime<Utc>, CalendarComputeError> {
         if business < TimeDelta::zero() {
-            return Err(CalendarError::NegativeDuration {
+            return Err(CalendarComputeError::NegativeDuration {
                 calendar: self.name().to_owned(),
                 business,
             });
@@ -200,14 +211,14 @@ impl Calendar {
     ///
     /// # Errors
     ///
-    /// [`CalendarError::InvertedRange`] if `to < from`.
+    /// [`CalendarComputeError::InvertedRange`] if `to < from`.
     pub fn between(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<TimeDelta, CalendarError> {
+    ) -> Result<TimeDelta, CalendarComputeError> {
         if to < from {
-            return Err(CalendarError::InvertedRange {
+            return Err(CalendarComputeError::InvertedRange {
                 calendar: self.name().to_owned(),
                 from,
                 to,
@@ -224,10 +235,10 @@ impl Calendar {
     ///
     /// # Errors
     ///
-    /// [`CalendarError::NeverOpens`] if the calendar is closed from `at` on for
-    /// good; [`CalendarError::OutOfRange`] if it opens only past chrono's last
+    /// [`CalendarComputeError::NeverOpens`] if the calendar is closed from `at` on for
+    /// good; [`CalendarComputeError::OutOfRange`] if it opens only past chrono's last
     /// instant.
-    pub fn next_open(&self, at: DateTime<Utc>) -> Result<DateTime<Utc>, CalendarError> {
+    pub fn next_open(&self, at: DateTime<Utc>) -> Result<DateTime<Utc>, CalendarComputeError> {
         if self.inner.always_open {
             return Ok(at);
         }
@@ -275,10 +286,10 @@ impl Calendar {
         }
     }
 
-    fn stop_error(&self, stop: Stop, operation: &'static str) -> CalendarError {
+    fn stop_error(&self, stop: Stop, operation: &'static str) -> CalendarComputeError {
         match stop {
             Stop::NeverOpens(at) => match ns_instant(at) {
-                Some(after) => CalendarError::NeverOpens {
+                Some(after) => CalendarComputeError::NeverOpens {
                     calendar: self.name().to_owned(),
                     operation,
                     after,
@@ -289,8 +300,8 @@ impl Calendar {
         }
     }
 
-    fn out_of_range(&self, operation: &'static str) -> CalendarError {
-        CalendarError::OutOfRange {
+    fn out_of_range(&self, operation: &'static str) -> CalendarComputeError {
+        CalendarComputeError::OutOfRange {
             calendar: self.name().to_owned(),
             operation,
         }
@@ -525,5 +536,6 @@ mod tests {
         assert_traits::<LocalRangeSpec>();
         assert_traits::<Skipped>();
         assert_traits::<CalendarError>();
+        assert_traits::<CalendarComputeError>();
     }
 }
