@@ -406,10 +406,7 @@ impl ZoneTable {
         date: NaiveDate,
         plus: [u32; N],
     ) -> [Option<i64>; N] {
-        // Days from 0001-01-01 to 1970-01-01.
-        const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
-        let next =
-            i64::from(chrono::Datelike::num_days_from_ce(&date)) - UNIX_EPOCH_DAYS_FROM_CE + 1;
+        let next = date_day(date) + 1;
         let mut from = None;
         let mut ends = [None; N];
         for (end, n) in ends.iter_mut().zip(plus) {
@@ -512,6 +509,13 @@ pub(crate) struct Engine {
     holiday_days: Vec<(NaiveDate, i128, i128)>,
     /// The UTC span of each closure as given (possibly empty), sorted by start.
     closures: Vec<(i128, i128)>,
+    /// Local day numbers (days since 1970-01-01, local) near which a day's
+    /// open time may differ from the weekly pattern's: around holidays,
+    /// closures, openings and offset changes. Inclusive ranges, sorted, merged.
+    irregular: Vec<(i64, i64)>,
+    /// Per weekday (Monday first): whether the weekly pattern alone has open
+    /// time on that local date.
+    open_weekdays: [bool; 7],
     max: i128,
 }
 
@@ -603,6 +607,43 @@ impl Engine {
         overrides.sort_unstable();
         let mut closures = parts.closures;
         closures.sort_unstable();
+        // A holiday changes its own date and the next (an overnight interval
+        // that starts on it ends by the next midnight); an override or an offset
+        // change, the local dates its instants can have (no UTC offset exceeds
+        // 26 hours; a fold lasts hours).
+        let day = |ns: i128| i64::try_from(div_floor(ns, DAY)).unwrap_or(i64::MAX);
+        const SHIFT: i128 = 26 * 3_600 * NS;
+        let mut irregular: Vec<(i64, i64)> = parts
+            .holidays
+            .iter()
+            .map(|h| {
+                let k = day(local_ns(h.and_time(NaiveTime::MIN)));
+                (k, k.saturating_add(1))
+            })
+            .chain(
+                overrides
+                    .iter()
+                    .map(|o| (day(o.0 - SHIFT), day(o.1 + SHIFT))),
+            )
+            .chain(
+                zone.transitions
+                    .iter()
+                    .map(|t| (day(t.at - SHIFT), day(t.at + SHIFT))),
+            )
+            .collect();
+        irregular.sort_unstable();
+        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(irregular.len());
+        for (s, e) in irregular {
+            match merged.last_mut() {
+                Some(last) if last.1.saturating_add(1) >= s => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        let mut open_weekdays = [false; 7];
+        for (w, open) in (0i128..).zip(open_weekdays.iter_mut()) {
+            let start = MONDAY + w * DAY;
+            *open = weekly.pattern.f(start + DAY) > weekly.pattern.f(start);
+        }
         Engine {
             weekly,
             zone,
@@ -610,6 +651,8 @@ impl Engine {
             last_open_end,
             holiday_days: parts.holiday_days,
             closures,
+            irregular: merged,
+            open_weekdays,
             max: max_ns(),
         }
     }
@@ -760,6 +803,69 @@ impl Engine {
         }
     }
 
+    /// The local day of the `n`-th open day after local day `from` (day numbers
+    /// count from 1970-01-01; `n > 0`). A day is open if its UTC span (see
+    /// [`day_span`]) holds open time.
+    ///
+    /// Days that no holiday, closure, opening or offset change comes near are
+    /// open exactly when the weekly pattern has open time on their weekday, and
+    /// stretches of such days are crossed a whole week at a time; only the
+    /// other days are measured. The cost grows with the irregular days crossed,
+    /// not with `n`.
+    pub(crate) fn nth_open_day(&self, tz: Tz, from: i64, n: u32) -> Result<i64, Stop> {
+        let per_week = self.open_weekdays.iter().filter(|o| **o).count() as u64;
+        let mut remaining = u64::from(n);
+        let mut k = from;
+        loop {
+            k = k.checked_add(1).ok_or(Stop::OutOfRange)?;
+            let i = self.irregular.partition_point(|r| r.1 < k);
+            let room = match self.irregular.get(i) {
+                Some(r) => r.0.saturating_sub(k),
+                None if per_week == 0 => 0, // closed for good: the day test says so
+                None => i64::MAX,
+            };
+            let weeks = u64::try_from(room / 7).unwrap_or(0);
+            let weeks = match per_week {
+                0 => weeks,
+                p => weeks.min((remaining - 1) / p),
+            };
+            if weeks > 0 {
+                let days = i64::try_from(weeks.saturating_mul(7)).map_err(|_| Stop::OutOfRange)?;
+                k = k.checked_add(days).ok_or(Stop::OutOfRange)?;
+                remaining -= weeks * per_week;
+            }
+            let regular = self
+                .irregular
+                .get(self.irregular.partition_point(|r| r.1 < k))
+                .is_none_or(|r| r.0 > k);
+            if regular && per_week > 0 {
+                // 1970-01-01 was a Thursday.
+                let weekday = usize::try_from((k.rem_euclid(7) + 3) % 7).unwrap_or(0);
+                if self.open_weekdays.get(weekday).copied().unwrap_or(false) {
+                    remaining -= 1;
+                    if remaining == 0 {
+                        return Ok(k);
+                    }
+                }
+                continue;
+            }
+            let date = day_date(k).ok_or(Stop::OutOfRange)?;
+            let (start, end) = day_span(tz, date).ok_or(Stop::OutOfRange)?;
+            if start >= self.max {
+                return Err(Stop::OutOfRange);
+            }
+            if self.closed_for_good(start) {
+                return Err(Stop::NeverOpens(start));
+            }
+            if start < end && self.between(start, end) > 0 {
+                remaining -= 1;
+                if remaining == 0 {
+                    return Ok(k);
+                }
+            }
+        }
+    }
+
     /// Holidays whose local day overlaps `[from, to)`.
     pub(crate) fn holidays_in(&self, from: i128, to: i128) -> Vec<NaiveDate> {
         let i = self.holiday_days.partition_point(|h| h.2 <= from);
@@ -789,6 +895,20 @@ pub(crate) fn day_span(tz: Tz, date: NaiveDate) -> Option<(i128, i128)> {
         resolve(tz, date.and_time(NaiveTime::MIN))?,
         resolve(tz, next.and_time(NaiveTime::MIN))?,
     ))
+}
+
+/// Days from 0001-01-01 to 1970-01-01.
+const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
+
+/// A date's local day number (days since 1970-01-01).
+pub(crate) fn date_day(date: NaiveDate) -> i64 {
+    i64::from(chrono::Datelike::num_days_from_ce(&date)) - UNIX_EPOCH_DAYS_FROM_CE
+}
+
+/// The date of a local day number, if chrono can represent it.
+pub(crate) fn day_date(day: i64) -> Option<NaiveDate> {
+    let ce = i32::try_from(day.checked_add(UNIX_EPOCH_DAYS_FROM_CE)?).ok()?;
+    NaiveDate::from_num_days_from_ce_opt(ce)
 }
 
 /// Monday-first weekday index of a date.

@@ -135,7 +135,7 @@ pub enum CalendarComputeError {
     NeverOpens {
         /// The calendar's name.
         calendar: String,
-        /// The operation (`add` or `next_open`).
+        /// The operation (`add`, `next_open` or `add_business_days`).
         operation: &'static str,
         /// The instant from which the calendar stays closed.
         after: DateTime<Utc>,
@@ -145,7 +145,7 @@ pub enum CalendarComputeError {
     OutOfRange {
         /// The calendar's name.
         calendar: String,
-        /// The operation (`add`, `between` or `next_open`).
+        /// The operation (`add`, `between`, `next_open` or `add_business_days`).
         operation: &'static str,
     },
 }
