@@ -931,11 +931,13 @@ mod tests {
     /// (seconds) of its first span, and each later span's start and total offset.
     type ZoneData = (i64, Vec<(i64, i64)>);
 
-    /// Where the chrono-tz this crate is built with keeps its source, as
-    /// `cargo metadata` resolves it (registry, vendored or git).
+    /// Where the chrono-tz this crate is built with keeps its source: as
+    /// `cargo metadata` resolves it (registry, vendored or git), or else the
+    /// registry copy of the version Cargo.lock names.
     fn chrono_tz_manifest_dir() -> std::path::PathBuf {
+        let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let out = std::process::Command::new(cargo)
+        let metadata = std::process::Command::new(cargo)
             .args([
                 "metadata",
                 "--format-version",
@@ -943,32 +945,53 @@ mod tests {
                 "--offline",
                 "--manifest-path",
             ])
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+            .arg(manifest)
             .output()
-            .expect("cargo metadata runs");
-        assert!(out.status.success(), "cargo metadata failed");
-        let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata json");
-        let packages: Vec<&serde_json::Value> = meta["packages"]
-            .as_array()
-            .expect("packages")
-            .iter()
-            .filter(|p| p["name"] == "chrono-tz")
-            .collect();
-        assert_eq!(packages.len(), 1, "exactly one chrono-tz in the build");
-        let manifest = packages[0]["manifest_path"]
-            .as_str()
-            .expect("manifest_path");
-        std::path::Path::new(manifest)
-            .parent()
-            .expect("manifest dir")
-            .to_path_buf()
+            .ok()
+            .filter(|out| out.status.success())
+            .and_then(|out| serde_json::from_slice::<serde_json::Value>(&out.stdout).ok());
+        if let Some(meta) = metadata {
+            let packages: Vec<&serde_json::Value> = meta["packages"]
+                .as_array()
+                .expect("packages")
+                .iter()
+                .filter(|p| p["name"] == "chrono-tz")
+                .collect();
+            assert_eq!(packages.len(), 1, "exactly one chrono-tz in the build");
+            let manifest = packages[0]["manifest_path"]
+                .as_str()
+                .expect("manifest_path");
+            return std::path::Path::new(manifest)
+                .parent()
+                .expect("manifest dir")
+                .to_path_buf();
+        }
+        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock"))
+            .expect("cargo metadata failed and there is no Cargo.lock");
+        let version = lock
+            .split("[[package]]")
+            .find(|p| p.contains("name = \"chrono-tz\"\n"))
+            .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+            .expect("chrono-tz in Cargo.lock")
+            .trim_matches('"')
+            .to_owned();
+        let home = std::env::var("CARGO_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|_| std::env::var("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
+            .expect("CARGO_HOME or HOME");
+        std::fs::read_dir(home.join("registry/src"))
+            .expect("the cargo registry")
+            .filter_map(Result::ok)
+            .map(|index| index.path().join(format!("chrono-tz-{version}")))
+            .find(|dir| dir.is_dir())
+            .unwrap_or_else(|| panic!("chrono-tz {version} not found in the cargo registry"))
     }
 
     /// Reads every zone's spans from chrono-tz's generated table
     /// (`src/prebuilt/timezones.rs`, the file its `Tz` is compiled from), keyed by
     /// IANA name.
-    fn chrono_tz_data() -> std::collections::HashMap<String, ZoneData> {
-        let path = chrono_tz_manifest_dir().join("src/prebuilt/timezones.rs");
+    fn chrono_tz_data(dir: &std::path::Path) -> std::collections::HashMap<String, ZoneData> {
+        let path = dir.join("src/prebuilt/timezones.rs");
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         let number = |line: &str, key: &str| -> i64 {
@@ -1029,7 +1052,8 @@ mod tests {
         // The release the docs and the Cargo.toml pin name; on a new release,
         // re-run this proof, then update both.
         assert_eq!(chrono_tz::IANA_TZDB_VERSION, "2025b");
-        let data = chrono_tz_data();
+        let dir = chrono_tz_manifest_dir();
+        let data = chrono_tz_data(&dir);
         assert_eq!(data.len(), chrono_tz::TZ_VARIANTS.len());
         let mut smallest_gap = (i64::MAX, String::new());
         let mut count = 0;
@@ -1082,7 +1106,7 @@ mod tests {
         eprintln!(
             "chrono-tz {} (tzdb {}): {} zones, {count} offset changes, all in the table; \
              smallest gap {} s ({})",
-            chrono_tz_manifest_dir().display(),
+            dir.display(),
             chrono_tz::IANA_TZDB_VERSION,
             data.len(),
             smallest_gap.0,
