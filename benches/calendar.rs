@@ -7,10 +7,14 @@
 //! `business_30d_holidays/odr-guard` over `business_1h/odr-guard` (bar: at most
 //! 3x) and `business_30d_holidays/minute-walker` over
 //! `business_30d_holidays/odr-guard` (bar: at least 1000x).
+//!
+//! `business_days/*` times `Calendar::add_business_days` against a naive walker
+//! that steps one local date at a time, for 3 and 250 business days on the same
+//! Berlin calendar.
 
 use std::hint::black_box;
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 use criterion::{criterion_group, criterion_main, Criterion};
 use odr_guard::{Calendar, CalendarSpec};
@@ -57,6 +61,38 @@ impl MinuteWalker {
             t += TimeDelta::minutes(1);
         }
         t
+    }
+}
+
+impl MinuteWalker {
+    /// Business days the naive way: one local date at a time, each open unless
+    /// a holiday or a weekday without hours; the same local time, clamped to
+    /// the day's hours. `start` must be open.
+    fn add_days(&self, start: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+        let local = start.with_timezone(&self.tz).naive_local();
+        let minute = local.hour() * 60 + local.minute();
+        let mut date = local.date();
+        let mut count = 0;
+        loop {
+            date = date.succ_opt().unwrap();
+            let hours = &self.hours[date.weekday().num_days_from_monday() as usize];
+            if hours.is_empty() || self.holidays.contains(&date) {
+                continue;
+            }
+            count += 1;
+            if count == days {
+                let first = hours.first().unwrap().0;
+                let last = hours.last().unwrap().1;
+                let m = minute.clamp(first, last);
+                let t = date.and_hms_opt(m / 60, m % 60, 0).unwrap();
+                return self
+                    .tz
+                    .from_local_datetime(&t)
+                    .earliest()
+                    .unwrap()
+                    .with_timezone(&Utc);
+            }
+        }
     }
 }
 
@@ -150,5 +186,35 @@ fn deadline(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, deadline);
+fn business_days(c: &mut Criterion) {
+    let mut group = c.benchmark_group("business_days");
+    group.sample_size(20);
+    let (calendar, walker) = business_hours();
+    let start = at("2026-12-14T10:17:00Z");
+    for days in [3u32, 250] {
+        let expected = walker.add_days(start, days);
+        assert_eq!(
+            calendar.add_business_days(start, days),
+            Ok(expected),
+            "{days}"
+        );
+        group.bench_function(format!("{days}d/odr-guard"), |b| {
+            b.iter(|| {
+                let due = calendar.add_business_days(black_box(start), black_box(days));
+                assert_eq!(due, Ok(expected));
+                due
+            })
+        });
+        group.bench_function(format!("{days}d/day-walker"), |b| {
+            b.iter(|| {
+                let due = walker.add_days(black_box(start), black_box(days));
+                assert_eq!(due, expected);
+                due
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, deadline, business_days);
 criterion_main!(benches);

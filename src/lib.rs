@@ -57,7 +57,7 @@ pub mod sla;
 pub mod text;
 pub mod ticket;
 
-pub use crate::calendar::{Calendar, CalendarError, CalendarSpec};
+pub use crate::calendar::{Calendar, CalendarComputeError, CalendarError, CalendarSpec};
 pub use crate::classify::Classifier;
 pub use crate::engine::{Engine, Evaluation};
 pub use crate::lexicon::{Lexicon, LexiconError};

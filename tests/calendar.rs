@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use odr_guard::calendar::Skipped;
-use odr_guard::{Calendar, CalendarError, CalendarSpec};
+use odr_guard::{Calendar, CalendarComputeError, CalendarError, CalendarSpec};
 use proptest::prelude::*;
 
 const WEEKDAYS: [Weekday; 5] = [
@@ -479,7 +479,7 @@ fn always_open_is_plain_arithmetic() {
     let t = at("2026-03-08T01:30:00-05:00");
     assert!(cal.is_always_open());
     assert_eq!(cal.name(), "always_open");
-    assert_eq!(cal.time_zone(), Tz::UTC);
+    assert_eq!(cal.time_zone(), "UTC");
     assert_eq!(cal.add(t, dur("7d")), Ok(t + dur("7d")));
     assert_eq!(cal.between(t, t + dur("90m")), Ok(dur("90m")));
     assert_eq!(cal.next_open(t), Ok(t));
@@ -535,7 +535,7 @@ fn validation_errors_name_calendar_and_field() {
     let names: HashSet<_> = cases.iter().map(|c| c.0).collect();
     assert_eq!(names.len(), cases.len());
     for (name, spec, message) in cases {
-        let err = Calendar::try_from(spec).expect_err(name);
+        let err: CalendarError = Calendar::try_from(spec).expect_err(name);
         assert_eq!(err.to_string(), message, "{name}");
     }
 }
@@ -557,7 +557,7 @@ fn runtime_errors_instead_of_panics_or_hangs() {
     let t = at("2026-11-30T10:00:00Z");
     assert!(matches!(
         cal.add(t, TimeDelta::minutes(-1)),
-        Err(CalendarError::NegativeDuration { .. })
+        Err(CalendarComputeError::NegativeDuration { .. })
     ));
     assert_eq!(
         cal.between(t, t - TimeDelta::seconds(1)).unwrap_err().to_string(),
@@ -575,7 +575,7 @@ fn runtime_errors_instead_of_panics_or_hangs() {
     );
     assert!(matches!(
         past.next_open(t),
-        Err(CalendarError::NeverOpens { .. })
+        Err(CalendarComputeError::NeverOpens { .. })
     ));
     // Partly used openings still count.
     let before = at("2020-12-20T14:00:00+01:00");
@@ -590,11 +590,11 @@ fn runtime_errors_instead_of_panics_or_hangs() {
     for c in [&cal, &Calendar::always_open()] {
         assert!(matches!(
             c.add(end - TimeDelta::hours(1), TimeDelta::days(30)),
-            Err(CalendarError::OutOfRange { .. })
+            Err(CalendarComputeError::OutOfRange { .. })
         ));
         assert!(matches!(
             c.add(t, TimeDelta::MAX),
-            Err(CalendarError::OutOfRange { .. })
+            Err(CalendarComputeError::OutOfRange { .. })
         ));
         assert!(c.between(DateTime::<Utc>::MIN_UTC, end).is_ok());
         assert!(c.add(DateTime::<Utc>::MIN_UTC, TimeDelta::days(30)).is_ok());
@@ -647,7 +647,7 @@ fn toml_example_loads_and_round_trips() {
     assert_eq!(file.calendars.len(), 2);
     let berlin = &file.calendars[0];
     assert_eq!(berlin.name(), "berlin_support");
-    assert_eq!(berlin.time_zone(), chrono_tz::Europe::Berlin);
+    assert_eq!(berlin.time_zone(), "Europe/Berlin");
     // The Sunday opening before Christmas, then the split shift on Monday.
     let sunday = at("2026-12-20T15:00:00+01:00");
     assert_eq!(
@@ -700,6 +700,273 @@ fn clones_share_and_compare() {
     assert_eq!(a, b);
     assert_ne!(a, build(berlin_office().with_holiday(date("2026-12-25"))));
     assert!(format!("{a:?}").contains("Europe/Berlin"));
+}
+
+// ---------------------------------------------------------------------------
+// Business days.
+
+struct DaysCase {
+    name: &'static str,
+    calendar: CalendarSpec,
+    start: &'static str,
+    days: u32,
+    due: &'static str,
+}
+
+fn days_cases() -> Vec<DaysCase> {
+    let c = |name, calendar, start, days, due| DaysCase {
+        name,
+        calendar,
+        start,
+        days,
+        due,
+    };
+    // Thanksgiving 2026 is Thursday 11-26.
+    let ny =
+        || spec("America/New_York", &WEEKDAYS, &["09:00-17:00"]).with_holiday(date("2026-11-26"));
+    let ny_nights = || spec("America/New_York", &ALL_DAYS, &["01:00-04:00"]);
+    let berlin = || {
+        spec("Europe/Berlin", &WEEKDAYS, &["09:00-12:30", "13:30-18:00"])
+            .with_holiday(date("2026-12-25"))
+            .with_holiday(date("2026-12-26"))
+            .with_closure(local("2026-12-28T00:00"), local("2026-12-29T00:00"))
+            .with_closure(local("2026-12-31T13:00"), local("2027-01-01T00:00"))
+            .with_opening(local("2026-12-20T10:00"), local("2026-12-20T16:00"))
+    };
+    let tokyo = || {
+        spec("Asia/Tokyo", &WEEKDAYS, &["09:00-18:00"]).with_hours(Weekday::Sat, ["11:00-15:00"])
+    };
+    let overnight = || spec("Europe/Berlin", &WEEKDAYS, &["22:00-06:00"]);
+    vec![
+        c(
+            "ny_same_time_next_day010",
+            ny(),
+            "2026-11-23T10:00:00-05:00",
+            1,
+            "2026-11-24T10:00:00-05:00",
+        ),
+        c(
+            "ny_skips_holiday_and_weekend020",
+            ny(),
+            "2026-11-24T15:30:00-05:00",
+            3,
+            "2026-11-30T15:30:00-05:00",
+        ),
+        c(
+            "ny_closed_start_counts_from_the_opening030",
+            ny(),
+            "2026-11-28T10:00:00-05:00",
+            1,
+            "2026-12-01T09:00:00-05:00",
+        ),
+        c(
+            "ny_evening_start_counts_from_next_morning040",
+            ny(),
+            "2026-11-23T18:00:00-05:00",
+            2,
+            "2026-11-27T09:00:00-05:00",
+        ),
+        c(
+            "ny_keeps_local_time_across_dst050",
+            ny(),
+            "2026-10-30T14:00:00-04:00",
+            1,
+            "2026-11-02T14:00:00-05:00",
+        ),
+        c(
+            "ny_zero_days_is_the_start060",
+            ny(),
+            "2026-11-28T10:00:00-05:00",
+            0,
+            "2026-11-28T10:00:00-05:00",
+        ),
+        // 02:30 does not exist on 2026-03-08: the gap ends at 03:00 EDT.
+        c(
+            "ny_time_in_spring_gap070",
+            ny_nights(),
+            "2026-03-07T02:30:00-05:00",
+            1,
+            "2026-03-08T03:00:00-04:00",
+        ),
+        // 01:30 happens twice on 2026-11-01: the first one.
+        c(
+            "ny_time_in_fall_fold080",
+            ny_nights(),
+            "2026-10-31T01:30:00-04:00",
+            1,
+            "2026-11-01T01:30:00-04:00",
+        ),
+        c(
+            "berlin_lunch_start_moves_to_afternoon090",
+            berlin(),
+            "2026-12-14T12:45:00+01:00",
+            1,
+            "2026-12-15T13:30:00+01:00",
+        ),
+        c(
+            "berlin_holidays_and_closed_day100",
+            berlin(),
+            "2026-12-24T10:00:00+01:00",
+            1,
+            "2026-12-29T10:00:00+01:00",
+        ),
+        c(
+            "berlin_sunday_opening_is_an_open_day110",
+            berlin(),
+            "2026-12-18T11:00:00+01:00",
+            1,
+            "2026-12-20T11:00:00+01:00",
+        ),
+        c(
+            "berlin_day_closes_earlier120",
+            berlin(),
+            "2026-12-18T17:00:00+01:00",
+            1,
+            "2026-12-20T16:00:00+01:00",
+        ),
+        c(
+            "berlin_partly_closed_day_counts130",
+            berlin(),
+            "2026-12-30T15:00:00+01:00",
+            1,
+            "2026-12-31T12:30:00+01:00",
+        ),
+        c(
+            "tokyo_day_opens_later140",
+            tokyo(),
+            "2026-11-27T09:30:00+09:00",
+            1,
+            "2026-11-28T11:00:00+09:00",
+        ),
+        c(
+            "tokyo_two_weeks_with_saturdays150",
+            tokyo(),
+            "2026-11-30T10:00:00+09:00",
+            12,
+            "2026-12-14T10:00:00+09:00",
+        ),
+        c(
+            "overnight_inside_a_shift160",
+            overnight(),
+            "2026-12-01T03:00:00+01:00",
+            1,
+            "2026-12-02T03:00:00+01:00",
+        ),
+        // Saturday morning ends Friday's shift; Sunday has no open time; Monday
+        // opens at 22:00.
+        c(
+            "overnight_over_the_weekend170",
+            overnight(),
+            "2026-12-05T03:00:00+01:00",
+            1,
+            "2026-12-07T22:00:00+01:00",
+        ),
+        c(
+            "overnight_closed_afternoon_moves_to_evening180",
+            overnight(),
+            "2026-12-02T12:00:00+01:00",
+            1,
+            "2026-12-03T22:00:00+01:00",
+        ),
+        c(
+            "always_open_utc_is_plain_days190",
+            CalendarSpec::new("always", "UTC"),
+            "2026-12-02T12:00:00Z",
+            400,
+            "2028-01-06T12:00:00Z",
+        ),
+    ]
+}
+
+#[test]
+fn days_cases_have_unique_names() {
+    let names: HashSet<_> = days_cases().iter().map(|c| c.name).collect();
+    assert_eq!(names.len(), days_cases().len());
+}
+
+#[test]
+fn add_business_days_meets_hand_computed_deadlines() {
+    for case in days_cases() {
+        let cal = if case.calendar.time_zone == "UTC" && case.name.starts_with("always") {
+            Calendar::always_open()
+        } else {
+            build(case.calendar)
+        };
+        let due = cal.add_business_days(at(case.start), case.days);
+        assert_eq!(due, Ok(at(case.due)), "{}", case.name);
+    }
+}
+
+#[test]
+fn add_business_days_crosses_centuries_a_week_at_a_time() {
+    // Monday 10:00 plus a million business days of a Monday-to-Friday desk is
+    // Monday 10:00, 200 000 weeks later, whatever daylight saving did meanwhile.
+    for tz in ["UTC", "America/New_York", "Europe/Berlin", "Asia/Tokyo"] {
+        let cal = build(spec(tz, &WEEKDAYS, &["09:00-17:00"]));
+        let zone: Tz = tz.parse().unwrap();
+        let monday = local("2026-11-30T10:00");
+        let start = zone
+            .from_local_datetime(&monday)
+            .unwrap()
+            .with_timezone(&Utc);
+        let later = monday + TimeDelta::weeks(200_000);
+        let want = zone
+            .from_local_datetime(&later)
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(cal.add_business_days(start, 1_000_000), Ok(want), "{tz}");
+        assert!(matches!(
+            cal.add_business_days(start, u32::MAX),
+            Err(CalendarComputeError::OutOfRange { .. })
+        ));
+    }
+    // A 24/7 calendar written out in Pacific/Apia: 2011-12-30 never happened
+    // there, so it is not an open day.
+    let apia = build(spec("Pacific/Apia", &ALL_DAYS, &["00:00-24:00"]));
+    assert!(apia.is_always_open());
+    assert_eq!(
+        apia.add_business_days(at("2011-12-29T12:00:00-10:00"), 1),
+        Ok(at("2011-12-31T12:00:00+14:00"))
+    );
+}
+
+#[test]
+fn add_business_days_errors() {
+    let t = at("2026-11-30T10:00:00Z");
+    let past = build(
+        CalendarSpec::new("pop_up", "Europe/Berlin")
+            .with_opening(local("2020-12-20T10:00"), local("2020-12-20T16:00")),
+    );
+    assert_eq!(
+        past.add_business_days(t, 1).unwrap_err().to_string(),
+        "calendar `pop_up`: add_business_days: never open at or after 2026-11-30 10:00:00 UTC (no weekly hours and no later openings)"
+    );
+    // Two one-off open days: counting from the first reaches the second, and
+    // no third one ever comes.
+    let two = build(
+        CalendarSpec::new("pop_up", "Europe/Berlin")
+            .with_opening(local("2020-12-20T10:00"), local("2020-12-20T16:00"))
+            .with_opening(local("2020-12-22T14:00"), local("2020-12-22T15:00")),
+    );
+    let sunday = at("2020-12-20T12:00:00+01:00");
+    assert_eq!(
+        two.add_business_days(sunday, 1),
+        Ok(at("2020-12-22T14:00:00+01:00"))
+    );
+    assert!(matches!(
+        two.add_business_days(sunday, 2),
+        Err(CalendarComputeError::NeverOpens { .. })
+    ));
+    let end = DateTime::<Utc>::MAX_UTC - TimeDelta::days(3);
+    for cal in [build(berlin_office()), Calendar::always_open()] {
+        let err = cal.add_business_days(end, 10).unwrap_err();
+        assert!(
+            matches!(err, CalendarComputeError::OutOfRange { .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("add_business_days"), "{err}");
+        assert!(cal.add_business_days(DateTime::<Utc>::MIN_UTC, 10).is_ok());
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -803,6 +1070,39 @@ impl RandomCalendar {
 }
 
 impl Walker {
+    /// Business days the naive way: day by day over the local dates after the
+    /// (moved) start, each one open if any of its minutes is; `None` if the
+    /// window ends first.
+    fn add_business_days(&self, tz: Tz, start: DateTime<Utc>, days: u32) -> Option<DateTime<Utc>> {
+        if days == 0 {
+            return Some(start);
+        }
+        let from = self.next_open(start)?;
+        let local = from.with_timezone(&tz).naive_local();
+        let end = self.origin + TimeDelta::minutes(self.open.len() as i64);
+        let mut count = 0;
+        let mut date = local.date();
+        loop {
+            date = date.succ_opt()?;
+            let midnight = |d: NaiveDate| naive_resolve(tz, d.and_hms_opt(0, 0, 0).unwrap());
+            let (ds, de) = (midnight(date), midnight(date.succ_opt()?));
+            if de > end {
+                return None;
+            }
+            let open: Vec<usize> = (self.minute(ds)..self.minute(de))
+                .filter(|m| self.open[*m])
+                .collect();
+            if let (Some(first), Some(last)) = (open.first(), open.last()) {
+                count += 1;
+                if count == days {
+                    let minute = |m: usize| self.origin + TimeDelta::minutes(m as i64);
+                    let wanted = naive_resolve(tz, date.and_time(local.time()));
+                    return Some(wanted.clamp(minute(*first), minute(*last + 1)));
+                }
+            }
+        }
+    }
+
     fn minute(&self, t: DateTime<Utc>) -> usize {
         usize::try_from((t - self.origin).num_minutes()).unwrap()
     }
@@ -838,8 +1138,9 @@ impl Walker {
     }
 }
 
-const ZONES: [Tz; 8] = [
+const ZONES: [Tz; 9] = [
     Tz::UTC,
+    chrono_tz::Asia::Tokyo,
     // Skipped 2011-12-30 entirely (a 24-hour gap).
     chrono_tz::Pacific::Apia,
     // Two-hour DST changes.
@@ -942,6 +1243,56 @@ proptest! {
             let skipped = cal.skipped(start, t);
             prop_assert_eq!(skipped.closed + cal.between(start, t).unwrap(), t - start);
         }
+    }
+
+    #[test]
+    fn business_days_match_the_naive_day_walker(
+        (random, start) in random_calendar(),
+        days in 0u32..8,
+    ) {
+        let cal = Calendar::try_from(random.spec()).unwrap();
+        let walker = random.walker(start, WINDOW_DAYS);
+        if let Some(want) = walker.add_business_days(random.tz, start, days) {
+            prop_assert_eq!(cal.add_business_days(start, days).unwrap(), want);
+        }
+    }
+
+    /// Long counts cross regular weeks a week at a time; a day-by-day walk that
+    /// asks the calendar about each local date must agree.
+    #[test]
+    fn business_days_match_a_day_by_day_walk(
+        (random, start) in random_calendar(),
+        far_holidays in prop::collection::vec(0i64..900, 0..6),
+        days in 1u32..500,
+    ) {
+        let mut random = random;
+        let day0 = start.with_timezone(&random.tz).date_naive();
+        random.holidays.extend(far_holidays.iter().map(|d| day0 + TimeDelta::days(*d)));
+        let tz = random.tz;
+        let cal = Calendar::try_from(random.spec()).unwrap();
+        let got = cal.add_business_days(start, days).unwrap();
+        let from = cal.next_open(start).unwrap();
+        let local = from.with_timezone(&tz).naive_local();
+        let mut date = local.date();
+        let mut count = 0;
+        let midnight = |d: NaiveDate| naive_resolve(tz, d.and_hms_opt(0, 0, 0).unwrap());
+        let want = loop {
+            date = date.succ_opt().unwrap();
+            let (ds, de) = (midnight(date), midnight(date.succ_opt().unwrap()));
+            let open = cal.between(ds, de).unwrap();
+            if open > TimeDelta::zero() {
+                count += 1;
+                if count == days {
+                    let first = cal.next_open(ds).unwrap();
+                    let last = cal.add(ds, open).unwrap();
+                    break naive_resolve(tz, date.and_time(local.time())).clamp(first, last);
+                }
+            }
+        };
+        prop_assert_eq!(got, want);
+        // Monotone in the count, and always at an open day's open time or its end.
+        prop_assert!(cal.add_business_days(start, days - 1).unwrap() < got);
+        prop_assert!(cal.between(got - TimeDelta::days(1), got + TimeDelta::days(1)).unwrap() > TimeDelta::zero());
     }
 
     #[test]

@@ -273,10 +273,16 @@ struct Transition {
 /// `chrono-tz` does not expose its transition table, so it is recovered once per
 /// calendar by sampling the offset every [`Zone::STEP`] seconds over the years that
 /// hold transitions and bisecting each change to the second. This finds every
-/// transition because in the bundled tz database (chrono-tz 0.10.4, checked when
-/// this was written) any two offset changes of one zone are at least 601 200 s
-/// (6.96 days) apart, there are none before 1844 and none after 2099; the tests
-/// check the ends of the range for every zone.
+/// transition when no two offset changes of one zone fall into one sampling step.
+///
+/// That is proven, not assumed, for the chrono-tz release Cargo.toml pins
+/// (`=0.10.4`, tz database 2025b): the test `zone_table_is_exact_for_every_zone`
+/// reads chrono-tz's own generated data for all 597 zones and checks that the
+/// table holds exactly its 65 123 changes of total UTC offset (same second, same
+/// offsets on both sides), all between 1840 and 2101, so the table and chrono-tz
+/// agree at every instant. The smallest gap between two changes of one zone is
+/// 601 200 s (America/Boa_Vista, 2000), just above the 600 000 s step. Widen
+/// the pin only after that test passes on the new release.
 #[derive(Debug, Clone, Default)]
 struct Zone {
     first: i128,
@@ -400,10 +406,7 @@ impl ZoneTable {
         date: NaiveDate,
         plus: [u32; N],
     ) -> [Option<i64>; N] {
-        // Days from 0001-01-01 to 1970-01-01.
-        const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
-        let next =
-            i64::from(chrono::Datelike::num_days_from_ce(&date)) - UNIX_EPOCH_DAYS_FROM_CE + 1;
+        let next = date_day(date) + 1;
         let mut from = None;
         let mut ends = [None; N];
         for (end, n) in ends.iter_mut().zip(plus) {
@@ -506,6 +509,13 @@ pub(crate) struct Engine {
     holiday_days: Vec<(NaiveDate, i128, i128)>,
     /// The UTC span of each closure as given (possibly empty), sorted by start.
     closures: Vec<(i128, i128)>,
+    /// Local day numbers (days since 1970-01-01, local) near which a day's
+    /// open time may differ from the weekly pattern's: around holidays,
+    /// closures, openings and offset changes. Inclusive ranges, sorted, merged.
+    irregular: Vec<(i64, i64)>,
+    /// Per weekday (Monday first): whether the weekly pattern alone has open
+    /// time on that local date.
+    open_weekdays: [bool; 7],
     max: i128,
 }
 
@@ -597,6 +607,43 @@ impl Engine {
         overrides.sort_unstable();
         let mut closures = parts.closures;
         closures.sort_unstable();
+        // A holiday changes its own date and the next (an overnight interval
+        // that starts on it ends by the next midnight); an override or an offset
+        // change, the local dates its instants can have (no UTC offset exceeds
+        // 26 hours; a fold lasts hours).
+        let day = |ns: i128| i64::try_from(div_floor(ns, DAY)).unwrap_or(i64::MAX);
+        const SHIFT: i128 = 26 * 3_600 * NS;
+        let mut irregular: Vec<(i64, i64)> = parts
+            .holidays
+            .iter()
+            .map(|h| {
+                let k = day(local_ns(h.and_time(NaiveTime::MIN)));
+                (k, k.saturating_add(1))
+            })
+            .chain(
+                overrides
+                    .iter()
+                    .map(|o| (day(o.0 - SHIFT), day(o.1 + SHIFT))),
+            )
+            .chain(
+                zone.transitions
+                    .iter()
+                    .map(|t| (day(t.at - SHIFT), day(t.at + SHIFT))),
+            )
+            .collect();
+        irregular.sort_unstable();
+        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(irregular.len());
+        for (s, e) in irregular {
+            match merged.last_mut() {
+                Some(last) if last.1.saturating_add(1) >= s => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        let mut open_weekdays = [false; 7];
+        for (w, open) in (0i128..).zip(open_weekdays.iter_mut()) {
+            let start = MONDAY + w * DAY;
+            *open = weekly.pattern.f(start + DAY) > weekly.pattern.f(start);
+        }
         Engine {
             weekly,
             zone,
@@ -604,6 +651,8 @@ impl Engine {
             last_open_end,
             holiday_days: parts.holiday_days,
             closures,
+            irregular: merged,
+            open_weekdays,
             max: max_ns(),
         }
     }
@@ -754,6 +803,69 @@ impl Engine {
         }
     }
 
+    /// The local day of the `n`-th open day after local day `from` (day numbers
+    /// count from 1970-01-01; `n > 0`). A day is open if its UTC span (see
+    /// [`day_span`]) holds open time.
+    ///
+    /// Days that no holiday, closure, opening or offset change comes near are
+    /// open exactly when the weekly pattern has open time on their weekday, and
+    /// stretches of such days are crossed a whole week at a time; only the
+    /// other days are measured. The cost grows with the irregular days crossed,
+    /// not with `n`.
+    pub(crate) fn nth_open_day(&self, tz: Tz, from: i64, n: u32) -> Result<i64, Stop> {
+        let per_week = self.open_weekdays.iter().filter(|o| **o).count() as u64;
+        let mut remaining = u64::from(n);
+        let mut k = from;
+        loop {
+            k = k.checked_add(1).ok_or(Stop::OutOfRange)?;
+            let i = self.irregular.partition_point(|r| r.1 < k);
+            let room = match self.irregular.get(i) {
+                Some(r) => r.0.saturating_sub(k),
+                None if per_week == 0 => 0, // closed for good: the day test says so
+                None => i64::MAX,
+            };
+            let weeks = u64::try_from(room / 7).unwrap_or(0);
+            let weeks = match per_week {
+                0 => weeks,
+                p => weeks.min((remaining - 1) / p),
+            };
+            if weeks > 0 {
+                let days = i64::try_from(weeks.saturating_mul(7)).map_err(|_| Stop::OutOfRange)?;
+                k = k.checked_add(days).ok_or(Stop::OutOfRange)?;
+                remaining -= weeks * per_week;
+            }
+            let regular = self
+                .irregular
+                .get(self.irregular.partition_point(|r| r.1 < k))
+                .is_none_or(|r| r.0 > k);
+            if regular && per_week > 0 {
+                // 1970-01-01 was a Thursday.
+                let weekday = usize::try_from((k.rem_euclid(7) + 3) % 7).unwrap_or(0);
+                if self.open_weekdays.get(weekday).copied().unwrap_or(false) {
+                    remaining -= 1;
+                    if remaining == 0 {
+                        return Ok(k);
+                    }
+                }
+                continue;
+            }
+            let date = day_date(k).ok_or(Stop::OutOfRange)?;
+            let (start, end) = day_span(tz, date).ok_or(Stop::OutOfRange)?;
+            if start >= self.max {
+                return Err(Stop::OutOfRange);
+            }
+            if self.closed_for_good(start) {
+                return Err(Stop::NeverOpens(start));
+            }
+            if start < end && self.between(start, end) > 0 {
+                remaining -= 1;
+                if remaining == 0 {
+                    return Ok(k);
+                }
+            }
+        }
+    }
+
     /// Holidays whose local day overlaps `[from, to)`.
     pub(crate) fn holidays_in(&self, from: i128, to: i128) -> Vec<NaiveDate> {
         let i = self.holiday_days.partition_point(|h| h.2 <= from);
@@ -785,6 +897,20 @@ pub(crate) fn day_span(tz: Tz, date: NaiveDate) -> Option<(i128, i128)> {
     ))
 }
 
+/// Days from 0001-01-01 to 1970-01-01.
+const UNIX_EPOCH_DAYS_FROM_CE: i64 = 719_163;
+
+/// A date's local day number (days since 1970-01-01).
+pub(crate) fn date_day(date: NaiveDate) -> i64 {
+    i64::from(chrono::Datelike::num_days_from_ce(&date)) - UNIX_EPOCH_DAYS_FROM_CE
+}
+
+/// The date of a local day number, if chrono can represent it.
+pub(crate) fn day_date(day: i64) -> Option<NaiveDate> {
+    let ce = i32::try_from(day.checked_add(UNIX_EPOCH_DAYS_FROM_CE)?).ok()?;
+    NaiveDate::from_num_days_from_ce_opt(ce)
+}
+
 /// Monday-first weekday index of a date.
 trait WeekdayIndex {
     fn weekday_index(&self) -> usize;
@@ -800,6 +926,197 @@ impl WeekdayIndex for NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One zone as chrono-tz's generated data holds it: the total UTC offset
+    /// (seconds) of its first span, and each later span's start and total offset.
+    type ZoneData = (i64, Vec<(i64, i64)>);
+
+    /// Where the chrono-tz this crate is built with keeps its source: as
+    /// `cargo metadata` resolves it (registry, vendored or git), or else the
+    /// registry copy of the version Cargo.lock names.
+    fn chrono_tz_manifest_dir() -> std::path::PathBuf {
+        let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let metadata = std::process::Command::new(cargo)
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--offline",
+                "--manifest-path",
+            ])
+            .arg(manifest)
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .and_then(|out| serde_json::from_slice::<serde_json::Value>(&out.stdout).ok());
+        if let Some(meta) = metadata {
+            let packages: Vec<&serde_json::Value> = meta["packages"]
+                .as_array()
+                .expect("packages")
+                .iter()
+                .filter(|p| p["name"] == "chrono-tz")
+                .collect();
+            assert_eq!(packages.len(), 1, "exactly one chrono-tz in the build");
+            let manifest = packages[0]["manifest_path"]
+                .as_str()
+                .expect("manifest_path");
+            return std::path::Path::new(manifest)
+                .parent()
+                .expect("manifest dir")
+                .to_path_buf();
+        }
+        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock"))
+            .expect("cargo metadata failed and there is no Cargo.lock");
+        let version = lock
+            .split("[[package]]")
+            .find(|p| p.contains("name = \"chrono-tz\"\n"))
+            .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+            .expect("chrono-tz in Cargo.lock")
+            .trim_matches('"')
+            .to_owned();
+        let home = std::env::var("CARGO_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|_| std::env::var("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
+            .expect("CARGO_HOME or HOME");
+        std::fs::read_dir(home.join("registry/src"))
+            .expect("the cargo registry")
+            .filter_map(Result::ok)
+            .map(|index| index.path().join(format!("chrono-tz-{version}")))
+            .find(|dir| dir.is_dir())
+            .unwrap_or_else(|| panic!("chrono-tz {version} not found in the cargo registry"))
+    }
+
+    /// Reads every zone's spans from chrono-tz's generated table
+    /// (`src/prebuilt/timezones.rs`, the file its `Tz` is compiled from), keyed by
+    /// IANA name.
+    fn chrono_tz_data(dir: &std::path::Path) -> std::collections::HashMap<String, ZoneData> {
+        let path = dir.join("src/prebuilt/timezones.rs");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let number = |line: &str, key: &str| -> i64 {
+            let at = line.find(key).expect(key) + key.len();
+            let rest = &line[at..];
+            let end = rest.find([',', ' ', '}']).unwrap_or(rest.len());
+            rest[..end].parse().expect("a number")
+        };
+        let (names_part, spans_part) = text
+            .split_once("impl TimeSpans for Tz")
+            .expect("the TimeSpans impl");
+        // `Tz::Europe__Berlin => "Europe/Berlin",` in `Tz::name`.
+        let mut names = std::collections::HashMap::new();
+        for line in names_part.lines().map(str::trim) {
+            if let Some((ident, rest)) = line.split_once(" => \"") {
+                if let (Some(ident), Some(name)) =
+                    (ident.strip_prefix("Tz::"), rest.strip_suffix("\","))
+                {
+                    names.insert(ident.to_owned(), name.to_owned());
+                }
+            }
+        }
+        let mut zones = std::collections::HashMap::new();
+        let mut current: Option<(String, Vec<(i64, i64)>)> = None;
+        let mut lines = spans_part.lines().map(str::trim);
+        while let Some(line) = lines.next() {
+            if let Some(ident) = line
+                .strip_prefix("Tz::")
+                .and_then(|l| l.strip_suffix(" => {"))
+            {
+                assert!(current.is_none(), "zone {ident} starts inside another");
+                current = Some((names[ident].clone(), Vec::new()));
+            } else if line.starts_with('(') && line.contains("FixedTimespan {") {
+                let at: i64 = line[1..line.find(',').expect("a comma")]
+                    .parse()
+                    .expect("a timestamp");
+                let total = number(line, "utc_offset: ") + number(line, "dst_offset: ");
+                current.as_mut().expect("inside a zone").1.push((at, total));
+            } else if line == "first: FixedTimespan {" {
+                let utc = number(lines.next().expect("utc_offset"), "utc_offset: ");
+                let dst = number(lines.next().expect("dst_offset"), "dst_offset: ");
+                let (name, rest) = current.take().expect("inside a zone");
+                zones.insert(name, (utc + dst, rest));
+            }
+        }
+        assert!(current.is_none());
+        zones
+    }
+
+    /// The proof behind [`Zone::new`]'s sampling, for every zone chrono-tz ships:
+    /// the table it builds holds exactly the changes of total UTC offset in
+    /// chrono-tz's own data (same instants to the second, same offsets on both
+    /// sides), none of which lies outside the sampled years, so the table and
+    /// chrono-tz agree at every instant. It also reports the smallest gap between
+    /// two offset changes of one zone, the margin the sampling step relies on.
+    #[test]
+    fn zone_table_is_exact_for_every_zone() {
+        // The release the docs and the Cargo.toml pin name; on a new release,
+        // re-run this proof, then update both.
+        assert_eq!(chrono_tz::IANA_TZDB_VERSION, "2025b");
+        let dir = chrono_tz_manifest_dir();
+        let data = chrono_tz_data(&dir);
+        assert_eq!(data.len(), chrono_tz::TZ_VARIANTS.len());
+        let mut smallest_gap = (i64::MAX, String::new());
+        let mut count = 0;
+        for tz in chrono_tz::TZ_VARIANTS {
+            let (first, spans) = data
+                .get(tz.name())
+                .unwrap_or_else(|| panic!("{tz}: not in chrono-tz's data"));
+            // The changes of total offset (a span may change only the name or the
+            // split between standard time and DST).
+            let mut changes = Vec::new();
+            let mut offset = *first;
+            for &(at, total) in spans {
+                if total != offset {
+                    changes.push((at, offset, total));
+                    offset = total;
+                }
+            }
+            // The data is what chrono-tz answers (the right file was read).
+            for &(at, before, after) in &changes {
+                assert_eq!(
+                    Zone::offset_at(tz, at - 1),
+                    i128::from(before) * NS,
+                    "{tz} {at}"
+                );
+                assert_eq!(Zone::offset_at(tz, at), i128::from(after) * NS, "{tz} {at}");
+            }
+            for pair in changes.windows(2) {
+                let gap = pair[1].0 - pair[0].0;
+                if gap < smallest_gap.0 {
+                    smallest_gap = (gap, format!("{tz} at {}", pair[1].0));
+                }
+            }
+            assert!(
+                changes.iter().all(|c| c.0 > Zone::FROM && c.0 <= Zone::TO),
+                "{tz}: an offset change outside the sampled years"
+            );
+            let zone = Zone::new(tz);
+            assert_eq!(zone.first, i128::from(*first) * NS, "{tz}");
+            let table: Vec<(i64, i64, i64)> = zone
+                .transitions
+                .iter()
+                .map(|t| {
+                    let s = |ns: i128| i64::try_from(ns / NS).expect("seconds");
+                    (s(t.at), s(t.before), s(t.after))
+                })
+                .collect();
+            assert_eq!(table, changes, "{tz}");
+            count += changes.len();
+        }
+        eprintln!(
+            "chrono-tz {} (tzdb {}): {} zones, {count} offset changes, all in the table; \
+             smallest gap {} s ({})",
+            dir.display(),
+            chrono_tz::IANA_TZDB_VERSION,
+            data.len(),
+            smallest_gap.0,
+            smallest_gap.1
+        );
+        assert!(
+            smallest_gap.0 >= Zone::STEP,
+            "two offset changes closer than the sampling step: {smallest_gap:?}"
+        );
+    }
 
     #[test]
     fn zone_table_covers_every_transition_range() {

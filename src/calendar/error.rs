@@ -1,9 +1,12 @@
-//! The one error type of the calendar module.
+//! The calendar module's two error types: building a calendar
+//! ([`CalendarError`]) and computing on a built one ([`CalendarComputeError`]).
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 
-/// Why a [`Calendar`](crate::Calendar) could not be built, or why a calendar
-/// computation has no answer.
+/// Why a [`Calendar`](crate::Calendar) could not be built from a
+/// [`CalendarSpec`](crate::CalendarSpec).
+///
+/// Computations on a built calendar fail with [`CalendarComputeError`] instead.
 ///
 /// Every message is one lower-case sentence that names the calendar and the field
 /// (or the argument) that was wrong, e.g.
@@ -84,6 +87,30 @@ pub enum CalendarError {
         /// The calendar's name.
         calendar: String,
     },
+}
+
+/// Why a computation on a built [`Calendar`](crate::Calendar) has no answer:
+/// a bad argument, no open time left, or a result outside the instants `chrono`
+/// can represent.
+///
+/// Every message is one lower-case sentence that names the calendar, the
+/// operation and the argument or limit, e.g.
+/// ``calendar `berlin`: add: business duration -PT3600S is negative``.
+///
+/// ```
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// use odr_guard::{Calendar, CalendarComputeError};
+///
+/// let cal = Calendar::always_open();
+/// let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).single().ok_or("time")?;
+/// let err = cal.add(now, TimeDelta::hours(-1)).err().ok_or("expected an error")?;
+/// assert!(matches!(err, CalendarComputeError::NegativeDuration { .. }));
+/// assert_eq!(err.to_string(), "calendar `always_open`: add: business duration -PT3600S is negative");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CalendarComputeError {
     /// [`Calendar::add`](crate::Calendar::add) was given a negative duration.
     #[error("calendar `{calendar}`: add: business duration {business} is negative")]
     NegativeDuration {
@@ -108,7 +135,7 @@ pub enum CalendarError {
     NeverOpens {
         /// The calendar's name.
         calendar: String,
-        /// The operation (`add` or `next_open`).
+        /// The operation (`add`, `next_open` or `add_business_days`).
         operation: &'static str,
         /// The instant from which the calendar stays closed.
         after: DateTime<Utc>,
@@ -118,7 +145,7 @@ pub enum CalendarError {
     OutOfRange {
         /// The calendar's name.
         calendar: String,
-        /// The operation (`add`, `between` or `next_open`).
+        /// The operation (`add`, `between`, `next_open` or `add_business_days`).
         operation: &'static str,
     },
 }

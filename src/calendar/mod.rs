@@ -16,7 +16,10 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use self::engine::ZoneTable;
-use self::engine::{day_span, instant_ns, ns_instant, resolve, split_ns, Engine, Parts, Stop, NS};
+use self::engine::{
+    date_day, day_date, day_span, instant_ns, ns_instant, resolve, split_ns, Engine, Parts, Stop,
+    NS,
+};
 
 /// A local date-time in `tz` as an instant: an ambiguous time means its earlier
 /// instant, a time in a spring-forward gap the instant the gap ends (the rules
@@ -24,7 +27,7 @@ use self::engine::{day_span, instant_ns, ns_instant, resolve, split_ns, Engine, 
 pub(crate) fn resolve_local(tz: Tz, local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
     resolve(tz, local).and_then(ns_instant)
 }
-pub use self::error::CalendarError;
+pub use self::error::{CalendarComputeError, CalendarError};
 use self::spec::{day_name, format_interval, parse_interval, Interval, WEEK};
 pub use self::spec::{CalendarSpec, LocalRangeSpec, WeeklyHoursSpec};
 
@@ -33,7 +36,7 @@ pub use self::spec::{CalendarSpec, LocalRangeSpec, WeeklyHoursSpec};
 ///
 /// Built only through validation ([`Calendar::try_from`] a [`CalendarSpec`], or
 /// [`Calendar::always_open`]), so a `Calendar` is always usable: it has open time,
-/// and every computation either answers or returns a [`CalendarError`], never
+/// and every computation either answers or returns a [`CalendarComputeError`], never
 /// panics or loops forever. It is cheap to clone (an `Arc` inside) and
 /// `Send + Sync`. Equality compares the calendars' (canonical) specs.
 ///
@@ -62,8 +65,10 @@ pub use self::spec::{CalendarSpec, LocalRangeSpec, WeeklyHoursSpec};
 /// The cost of [`add`](Calendar::add) and [`between`](Calendar::between) grows
 /// with the number of closures, openings and daylight-saving changes crossed
 /// (holidays cost a binary search), not with the length of the span: weekly hours
-/// are counted with prefix sums, so a year costs what an hour costs. Building a
-/// calendar costs about 2 ms (it reads the zone's offset changes from 1840 to 2100
+/// are counted with prefix sums, so a year costs what an hour costs.
+/// [`add_business_days`](Calendar::add_business_days) tests days one by one
+/// only near holidays, closures, openings and daylight-saving changes, and
+/// crosses regular weeks a week at a time. Building a calendar costs about 2 ms (it reads the zone's offset changes from 1840 to 2100
 /// into a table once); share it by cloning.
 ///
 /// # Example
@@ -137,9 +142,20 @@ impl Calendar {
         &self.inner.spec.name
     }
 
-    /// The calendar's time zone (UTC for [`Calendar::always_open`]).
-    pub fn time_zone(&self) -> Tz {
-        self.inner.tz
+    /// The IANA name of the calendar's time zone, such as `Europe/Berlin` (`UTC`
+    /// for [`Calendar::always_open`]).
+    ///
+    /// ```
+    /// use odr_guard::{Calendar, CalendarSpec};
+    ///
+    /// let spec = CalendarSpec::new("tokyo", "Asia/Tokyo")
+    ///     .with_hours(chrono::Weekday::Mon, ["09:00-18:00"]);
+    /// assert_eq!(Calendar::try_from(spec)?.time_zone(), "Asia/Tokyo");
+    /// assert_eq!(Calendar::always_open().time_zone(), "UTC");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn time_zone(&self) -> &str {
+        self.inner.tz.name()
     }
 
     /// Whether the calendar is open 24/7: every weekday `00:00-24:00` and no
@@ -166,17 +182,17 @@ impl Calendar {
     ///
     /// # Errors
     ///
-    /// [`CalendarError::NegativeDuration`] for a negative `business`;
-    /// [`CalendarError::NeverOpens`] if the calendar runs out of open time (no
-    /// weekly hours and the last opening is over); [`CalendarError::OutOfRange`]
+    /// [`CalendarComputeError::NegativeDuration`] for a negative `business`;
+    /// [`CalendarComputeError::NeverOpens`] if the calendar runs out of open time (no
+    /// weekly hours and the last opening is over); [`CalendarComputeError::OutOfRange`]
     /// if the result lies past chrono's last instant.
     pub fn add(
         &self,
         start: DateTime<Utc>,
         business: TimeDelta,
-    ) -> Result<DateTime<Utc>, CalendarError> {
+    ) -> Result<DateTime<Utc>, CalendarComputeError> {
         if business < TimeDelta::zero() {
-            return Err(CalendarError::NegativeDuration {
+            return Err(CalendarComputeError::NegativeDuration {
                 calendar: self.name().to_owned(),
                 business,
             });
@@ -200,14 +216,14 @@ impl Calendar {
     ///
     /// # Errors
     ///
-    /// [`CalendarError::InvertedRange`] if `to < from`.
+    /// [`CalendarComputeError::InvertedRange`] if `to < from`.
     pub fn between(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<TimeDelta, CalendarError> {
+    ) -> Result<TimeDelta, CalendarComputeError> {
         if to < from {
-            return Err(CalendarError::InvertedRange {
+            return Err(CalendarComputeError::InvertedRange {
                 calendar: self.name().to_owned(),
                 from,
                 to,
@@ -224,10 +240,10 @@ impl Calendar {
     ///
     /// # Errors
     ///
-    /// [`CalendarError::NeverOpens`] if the calendar is closed from `at` on for
-    /// good; [`CalendarError::OutOfRange`] if it opens only past chrono's last
+    /// [`CalendarComputeError::NeverOpens`] if the calendar is closed from `at` on for
+    /// good; [`CalendarComputeError::OutOfRange`] if it opens only past chrono's last
     /// instant.
-    pub fn next_open(&self, at: DateTime<Utc>) -> Result<DateTime<Utc>, CalendarError> {
+    pub fn next_open(&self, at: DateTime<Utc>) -> Result<DateTime<Utc>, CalendarComputeError> {
         if self.inner.always_open {
             return Ok(at);
         }
@@ -236,6 +252,127 @@ impl Calendar {
             .next_open(instant_ns(at))
             .map_err(|stop| self.stop_error(stop, "next_open"))
             .and_then(|ns| ns_instant(ns).ok_or_else(|| self.out_of_range("next_open")))
+    }
+
+    /// The deadline `days` business days after `start`, as help desks mean
+    /// "resolve within 3 business days": the same local time of day, `days`
+    /// open days later.
+    ///
+    /// Precisely:
+    ///
+    /// 1. If the calendar is closed at `start`, `start` moves to the next
+    ///    opening ([`next_open`](Calendar::next_open)). Its local date is day 0
+    ///    and its local time of day is the *time*.
+    /// 2. An **open day** is a local date with any open time: weekly hours
+    ///    (including the part of an overnight shift after midnight), openings;
+    ///    holidays and closures take their open time away, so a date that keeps
+    ///    none is not an open day.
+    /// 3. The result lies on the `days`-th open day after day 0, at the time,
+    ///    resolved with the calendar's daylight-saving rules (a time in a
+    ///    spring-forward gap means the instant the gap ends, a repeated time its
+    ///    first instant); if that day closes earlier, at its last close (the end
+    ///    of its last open interval); if it opens later, at its first opening.
+    ///    A time between two intervals of that day (a lunch break) stays as is:
+    ///    no open time lies between it and the interval before.
+    ///
+    /// `days == 0` gives `start` itself, as [`add`](Calendar::add) does for a
+    /// zero duration. A ticket received on Friday 18:00 by a Monday-to-Friday
+    /// 09:00-17:00 desk is due within one business day on Tuesday 09:00 (counting
+    /// starts on Monday 09:00), one received on Monday 10:00 on Tuesday 10:00.
+    ///
+    /// Help desks agree on the same time of day for a ticket that arrives during
+    /// open hours. When counting starts at an opening, some name the close of
+    /// the open day before instead (Freshdesk's day targets before 2026); no
+    /// open time lies between the two instants, so the open time allowed is the
+    /// same. [`add`](Calendar::add) with `24h × days` is another rule: it
+    /// counts business *hours* (Freshdesk's day targets from 2026).
+    ///
+    /// The cost grows with the holidays, closures, openings and daylight-saving
+    /// changes near the days crossed, not with `days`: stretches of regular
+    /// weeks are crossed a week at a time.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarComputeError::NeverOpens`] if the calendar runs out of open
+    /// days (no weekly hours and the last opening is over);
+    /// [`CalendarComputeError::OutOfRange`] if the result lies past chrono's
+    /// last date.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc, Weekday};
+    /// use odr_guard::{Calendar, CalendarSpec};
+    ///
+    /// let mut spec = CalendarSpec::new("new_york", "America/New_York")
+    ///     .with_holiday(chrono::NaiveDate::from_ymd_opt(2026, 11, 26).ok_or("date")?);
+    /// for day in [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri] {
+    ///     spec = spec.with_hours(day, ["09:00-17:00"]);
+    /// }
+    /// let cal = Calendar::try_from(spec)?;
+    ///
+    /// // Tuesday 2026-11-24 15:30 local (20:30 UTC), 3 business days: Wednesday,
+    /// // Friday (Thanksgiving is a holiday), Monday 15:30 local.
+    /// let start = Utc.with_ymd_and_hms(2026, 11, 24, 20, 30, 0).single().ok_or("time")?;
+    /// let due = cal.add_business_days(start, 3)?;
+    /// assert_eq!(due, Utc.with_ymd_and_hms(2026, 11, 30, 20, 30, 0).single().ok_or("time")?);
+    ///
+    /// // Saturday: counting starts on Monday 09:00, so one business day is Tuesday 09:00.
+    /// let saturday = Utc.with_ymd_and_hms(2026, 11, 28, 15, 0, 0).single().ok_or("time")?;
+    /// let due = cal.add_business_days(saturday, 1)?;
+    /// assert_eq!(due, Utc.with_ymd_and_hms(2026, 12, 1, 14, 0, 0).single().ok_or("time")?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_business_days(
+        &self,
+        start: DateTime<Utc>,
+        days: u32,
+    ) -> Result<DateTime<Utc>, CalendarComputeError> {
+        const OP: &str = "add_business_days";
+        if days == 0 {
+            return Ok(start);
+        }
+        let from = self.next_open(start).map_err(|e| match e {
+            CalendarComputeError::NeverOpens { after, .. } => CalendarComputeError::NeverOpens {
+                calendar: self.name().to_owned(),
+                operation: OP,
+                after,
+            },
+            _ => self.out_of_range(OP),
+        })?;
+        let tz = self.inner.tz;
+        let local = from.with_timezone(&tz).naive_local();
+        let time = local.time();
+        // Only the built-in 24/7 calendar has no engine; in UTC every date is open.
+        let trivial = self.inner.always_open && tz == Tz::UTC;
+        let target_date = if trivial {
+            local
+                .date()
+                .checked_add_days(chrono::Days::new(u64::from(days)))
+        } else {
+            self.inner
+                .engine
+                .nth_open_day(tz, date_day(local.date()), days)
+                .map_err(|stop| self.stop_error(stop, OP))
+                .map(day_date)?
+        };
+        let target_date = target_date.ok_or_else(|| self.out_of_range(OP))?;
+        let engine = &self.inner.engine;
+        let wanted =
+            resolve(tz, target_date.and_time(time)).ok_or_else(|| self.out_of_range(OP))?;
+        let ns = if trivial {
+            wanted
+        } else {
+            let (day_start, day_end) =
+                day_span(tz, target_date).ok_or_else(|| self.out_of_range(OP))?;
+            let first = engine
+                .next_open(day_start)
+                .map_err(|stop| self.stop_error(stop, OP))?;
+            let open = engine.between(day_start, day_end);
+            let last = engine
+                .add(day_start, open)
+                .map_err(|stop| self.stop_error(stop, OP))?;
+            wanted.clamp(first, last.max(first))
+        };
+        ns_instant(ns).ok_or_else(|| self.out_of_range(OP))
     }
 
     /// What `[from, to)` skipped: the total closed time, the holidays whose local
@@ -275,10 +412,10 @@ impl Calendar {
         }
     }
 
-    fn stop_error(&self, stop: Stop, operation: &'static str) -> CalendarError {
+    fn stop_error(&self, stop: Stop, operation: &'static str) -> CalendarComputeError {
         match stop {
             Stop::NeverOpens(at) => match ns_instant(at) {
-                Some(after) => CalendarError::NeverOpens {
+                Some(after) => CalendarComputeError::NeverOpens {
                     calendar: self.name().to_owned(),
                     operation,
                     after,
@@ -289,8 +426,8 @@ impl Calendar {
         }
     }
 
-    fn out_of_range(&self, operation: &'static str) -> CalendarError {
-        CalendarError::OutOfRange {
+    fn out_of_range(&self, operation: &'static str) -> CalendarComputeError {
+        CalendarComputeError::OutOfRange {
             calendar: self.name().to_owned(),
             operation,
         }
@@ -454,7 +591,9 @@ fn build(mut spec: CalendarSpec) -> Result<Calendar, CalendarError> {
         && WEEK
             .into_iter()
             .all(|d| spec.hours.day(d) == ["00:00-24:00".to_owned()]);
-    let engine = if always_open {
+    // A 24/7 calendar in a zone other than UTC keeps its engine for
+    // `add_business_days`, which needs the zone's days.
+    let engine = if always_open && tz == Tz::UTC {
         Engine::always_open()
     } else {
         Engine::new(Parts {
@@ -525,5 +664,6 @@ mod tests {
         assert_traits::<LocalRangeSpec>();
         assert_traits::<Skipped>();
         assert_traits::<CalendarError>();
+        assert_traits::<CalendarComputeError>();
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{CalendarError, Skipped};
+use crate::calendar::{CalendarComputeError, Skipped};
 use crate::claim::{ClaimWindow, NoWindow};
 use crate::risk::RiskTier;
 /// Why a ticket's SLA could not be evaluated.
@@ -35,7 +35,7 @@ pub enum SlaError {
         ticket: String,
         /// The calendar's error.
         #[source]
-        source: CalendarError,
+        source: CalendarComputeError,
     },
 }
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use super::report::{Band, Obligation, ObligationKind, Outcome, SlaError, SlaReport, SlaStatus};
 use super::{Facts, Policy, Rule};
 use crate::assessment::Assessment;
-use crate::calendar::{Calendar, CalendarError};
+use crate::calendar::{Calendar, CalendarComputeError};
 use crate::claim::{ClaimWindow, NoWindow, OrderClock};
 use crate::risk::{CategorySet, RiskTier};
 use crate::ticket::{MessageKind, Ticket};
@@ -63,7 +63,7 @@ struct Walk<'p, 't> {
 }
 
 impl<'p, 't> Walk<'p, 't> {
-    fn cal_err(&self, source: CalendarError) -> SlaError {
+    fn cal_err(&self, source: CalendarComputeError) -> SlaError {
         SlaError::Calendar {
             ticket: self.ticket.id.clone(),
             source,
@@ -79,9 +79,11 @@ impl<'p, 't> Walk<'p, 't> {
         d: TimeDelta,
     ) -> Result<DateTime<Utc>, SlaError> {
         calendar.add(at, d).map_err(|e| match e {
-            CalendarError::OutOfRange { .. } if calendar.is_always_open() => SlaError::OutOfRange {
-                ticket: self.ticket.id.clone(),
-            },
+            CalendarComputeError::OutOfRange { .. } if calendar.is_always_open() => {
+                SlaError::OutOfRange {
+                    ticket: self.ticket.id.clone(),
+                }
+            }
             e => self.cal_err(e),
         })
     }
@@ -514,7 +516,7 @@ impl Open<'_> {
     /// The share of the target used at `now` (business time on the obligation's
     /// calendar, wall-clock for a compliance clock; a capped deadline counts
     /// against the capped span).
-    fn elapsed_fraction(&self, now: DateTime<Utc>) -> Result<f64, CalendarError> {
+    fn elapsed_fraction(&self, now: DateTime<Utc>) -> Result<f64, CalendarComputeError> {
         let used = if self.ob.kind == ObligationKind::Compliance {
             now.signed_duration_since(self.ob.opened_at)
         } else {
@@ -612,7 +614,7 @@ fn apply_pause(
     open: &mut [Open<'_>],
     since: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Result<(), CalendarError> {
+) -> Result<(), CalendarComputeError> {
     for o in open
         .iter_mut()
         .filter(|o| o.ob.kind != ObligationKind::Compliance)
@@ -632,7 +634,7 @@ fn business_between(
     calendar: &Calendar,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<TimeDelta, CalendarError> {
+) -> Result<TimeDelta, CalendarComputeError> {
     if to <= from {
         return Ok(TimeDelta::zero());
     }
