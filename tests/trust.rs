@@ -196,6 +196,10 @@ fn every_name_in_a_policy_is_checked_at_load() {
             "claim",
         ),
         (
+            "[[rules]]\nname = \"r\"\ntier = \"low\"\nevents = [\"agent_reply\"]\n",
+            "rules[0] `r`: events: `agent_reply` is not a system event",
+        ),
+        (
             "[[rules]]\nname = \"r\"\ntier = \"low\"\ncalendar = \"nope\"\n",
             "rules[0] `r`: calendar: unknown calendar `nope`",
         ),

@@ -16,6 +16,7 @@ use crate::duration;
 use crate::market::Marketplace;
 use crate::risk::RiskTier;
 use crate::sla::{Rule, RuleSet};
+use crate::ticket::Author;
 
 /// Why a policy could not be built. Every message names the offending field.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -89,6 +90,16 @@ pub enum PolicyError {
     /// declared in `other_channels` (names are exact: `amazon`, not `Amazon`).
     #[error("{field}: unknown channel `{name}` (built in: amazon, shopify, tiktok_shop, instagram, ebay, walmart; declare others in other_channels)")]
     UnknownChannel {
+        /// Where the name appeared.
+        field: String,
+        /// The name.
+        name: String,
+    },
+    /// A rule's `events` names a message kind that is not a system event
+    /// (`buyer_message`, `agent_reply`, `auto_reply`): rules read categories and
+    /// events, so such a rule could never match.
+    #[error("{field}: `{name}` is not a system event (claim_filed, chargeback_filed, no_response_needed, pause, resume, resolved)")]
+    NotAnEvent {
         /// Where the name appeared.
         field: String,
         /// The name.
@@ -972,6 +983,12 @@ impl TryFrom<PolicySpec> for Policy {
             let f = |what: &str| format!("rules[{index}] `{}`: {what}", rule.name);
             check_calendar(f("calendar"), &rule.calendar)?;
             check_channels(|| f("channels"), &rule.channels, &spec.other_channels)?;
+            if let Some(kind) = rule.events.iter().find(|k| k.author() != Author::System) {
+                return Err(PolicyError::NotAnEvent {
+                    field: f("events"),
+                    name: kind.as_str().to_owned(),
+                });
+            }
             if let Some(d) = rule.claim_window_opens_within {
                 check_length(f("claim_window_opens_within"), d, &duration::format(d))?;
             }

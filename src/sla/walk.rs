@@ -362,23 +362,34 @@ impl<'p, 't> Walk<'p, 't> {
             }
             MessageKind::AgentReply => {
                 self.replied_once = true;
+                self.split_pause(at)?;
                 self.close(at, Outcome::Met, true, |k| k != ObligationKind::Resolution);
             }
-            MessageKind::AutoReply => self.close(at, Outcome::Met, false, |k| match k {
-                ObligationKind::Compliance => auto.stops_compliance_clock,
-                ObligationKind::Resolution => false,
-                _ => auto.stops_internal_clock,
-            }),
+            MessageKind::AutoReply => {
+                self.split_pause(at)?;
+                self.close(at, Outcome::Met, false, |k| match k {
+                    ObligationKind::Compliance => auto.stops_compliance_clock,
+                    ObligationKind::Resolution => false,
+                    _ => auto.stops_internal_clock,
+                });
+            }
             MessageKind::NoResponseNeeded => {
+                self.system_event(kind, at);
+                self.split_pause(at)?;
                 self.close(at, Outcome::Waived, false, |k| {
                     k != ObligationKind::Resolution
                 });
             }
             MessageKind::Pause => {
+                self.system_event(kind, at);
                 self.paused_since.get_or_insert(at);
             }
-            MessageKind::Resume => self.end_pause(at)?,
+            MessageKind::Resume => {
+                self.system_event(kind, at);
+                self.end_pause(at)?;
+            }
             MessageKind::Resolved => {
+                self.system_event(kind, at);
                 self.end_pause(at)?;
                 self.close(at, Outcome::Met, false, |_| true);
             }
@@ -402,6 +413,24 @@ impl<'p, 't> Walk<'p, 't> {
             substantive,
             which,
         );
+    }
+
+    /// Records a system event that opens no work (rules may name it) and
+    /// re-tiers the ticket then.
+    fn system_event(&mut self, kind: MessageKind, at: DateTime<Utc>) {
+        self.facts = self.facts.with_event(kind);
+        self.retier(at, self.window);
+    }
+
+    /// Counts a running pause up to `at` (pushing the open due times back) and
+    /// lets it run on from `at`: what closes at `at` is judged with the pause
+    /// so far.
+    fn split_pause(&mut self, at: DateTime<Utc>) -> Result<(), SlaError> {
+        if let Some(since) = self.paused_since {
+            apply_pause(&mut self.open, since, at).map_err(|e| self.cal_err(e))?;
+            self.paused_since = Some(at);
+        }
+        Ok(())
     }
 
     /// Ends a pause (if one is running) at `at`, pushing the open due times back.
