@@ -248,3 +248,86 @@ fn amazon_24h_is_wall_clock_whatever_the_calendar() {
         SlaStatus::Breached
     );
 }
+
+/// "Resolve within 3 business days" (`"3bd"`): the third following open day at
+/// the same local time, counted from the next opening when the buyer writes while
+/// closed; holidays and DST in Berlin. Replies never close a resolution.
+#[test]
+fn resolution_in_business_days() {
+    let cal = calendar("berlin", "Europe/Berlin", &WEEKDAYS, &["09:00-17:00"])
+        // Friday 2026-10-30 is a (made-up) holiday.
+        .with_holiday(NaiveDate::from_ymd_opt(2026, 10, 30).expect("date"));
+    let spec = odr_guard::PolicySpec::default()
+        .tier(
+            RiskTier::Loyalty,
+            odr_guard::sla::TierSpec::new("4h")
+                .resolution("3bd")
+                .calendar("berlin"),
+        )
+        .calendar(cal);
+    let policy = Policy::try_from(spec).expect("valid policy");
+    let resolution = |r: &SlaReport| {
+        r.obligations
+            .iter()
+            .find(|o| o.kind == odr_guard::sla::ObligationKind::Resolution)
+            .map(|o| o.due_at)
+    };
+    // (name, buyer message at, expected resolution due), UTC; Berlin is UTC+2
+    // until Sunday 2026-10-25 03:00, UTC+1 after.
+    let cases = [
+        (
+            "Tuesday 15:00 local: Wed, Thu, Fri -> Friday 15:00",
+            utc(2026, 10, 20, 13, 0),
+            utc(2026, 10, 23, 13, 0),
+        ),
+        (
+            "Thursday 15:00 local across the DST change: Fri, Mon, Tue 15:00 (UTC+1)",
+            utc(2026, 10, 22, 13, 0),
+            utc(2026, 10, 27, 14, 0),
+        ),
+        (
+            "Wednesday 10:00 local: Thu, (Fri holiday), Mon, Tue 10:00",
+            utc(2026, 10, 28, 9, 0),
+            utc(2026, 11, 3, 9, 0),
+        ),
+        (
+            "Saturday: from Monday 09:00, three open days -> Thursday 09:00",
+            utc(2026, 10, 24, 10, 0),
+            utc(2026, 10, 29, 8, 0),
+        ),
+        (
+            "Monday 18:30 local (closed): from Tuesday 09:00 -> Friday 09:00",
+            utc(2026, 10, 19, 16, 30),
+            utc(2026, 10, 23, 7, 0),
+        ),
+    ];
+    for (name, at, want) in cases {
+        let t = ticket(
+            Channel::Shopify,
+            vec![Message::buyer(at, "I want a refund")],
+        );
+        let r = evaluate(&policy, &t, at + TimeDelta::minutes(1));
+        assert_eq!(r.tier, RiskTier::Loyalty, "{name}");
+        assert_eq!(resolution(&r), Some(want), "{name}");
+    }
+    // An agent reply closes the first response, not the resolution, and the
+    // report then shows the resolution due, on time until it passes.
+    let at = utc(2026, 10, 20, 13, 0);
+    let t = ticket(
+        Channel::Shopify,
+        vec![
+            Message::buyer(at, "I want a refund"),
+            Message::agent(at + TimeDelta::hours(1), "On it."),
+        ],
+    );
+    let r = evaluate(&policy, &t, utc(2026, 10, 23, 12, 0));
+    assert_eq!(r.due_at, Some(utc(2026, 10, 23, 13, 0)));
+    assert_eq!(r.status, SlaStatus::AtRisk);
+    let r = evaluate(&policy, &t, utc(2026, 10, 23, 13, 1));
+    assert_eq!(r.status, SlaStatus::Breached);
+    // Spelt as a policy file, the unit loads and round-trips.
+    let text = policy.to_toml_string().expect("serialises");
+    assert!(text.contains("resolution = \"3bd\""), "{text}");
+    let back = Policy::from_toml_str(&text).expect("loads");
+    assert_eq!(back.to_spec(), policy.to_spec());
+}

@@ -273,6 +273,19 @@ fn out_of_range_policy_values_are_load_errors() {
         err.as_deref(),
         Some("tier `low`: first_response: `999999999d` is longer than 365d")
     );
+    // Business days: 1 to 365.
+    for (value, want) in [
+        ("0bd", "tier `low`: first_response must be positive"),
+        ("366bd", "tier `low`: first_response: 366 is more than 365"),
+        (
+            "3 bd",
+            "tier `low`: first_response: `3 bd` is not a duration like \"60m\", \"2h\" or \"1h30m\"",
+        ),
+    ] {
+        let text = TIERS_ONLY.replace("\"1d\"", &format!("\"{value}\""));
+        let err = Policy::from_toml_str(&text).err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some(want), "{value}");
+    }
 }
 
 /// Every public computation on instants answers or returns a typed error at the

@@ -23,7 +23,7 @@ mod rules;
 mod walk;
 
 pub use self::policy::{
-    AutoReplyRule, ComplianceClock, Policy, PolicyError, PolicySpec, TierSpec, TierTargets,
+    AutoReplyRule, ComplianceClock, Policy, PolicyError, PolicySpec, Target, TierSpec, TierTargets,
 };
 pub use self::report::{Band, Obligation, ObligationKind, Outcome, SlaError, SlaReport, SlaStatus};
 pub use self::rules::{Facts, Rule, RuleSet, Tiering};

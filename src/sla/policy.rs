@@ -145,18 +145,80 @@ pub enum PolicyError {
     },
 }
 
+/// One SLA target: business time, or a number of business days, on the tier's
+/// calendar (24/7 when it has none).
+///
+/// Written in policy files as a duration (`"90m"`, `"2h"`, `"1d2h"`: business
+/// time, so `"3d"` on an 8-hour calendar is 72 open hours, about nine working
+/// days) or as business days (`"3bd"`).
+///
+/// `BusinessDays(n)` means what Freshdesk's and Time to SLA's day targets mean: a
+/// message that arrives while the calendar is open is due on the `n`th following
+/// open day at the same local time (at that day's close if it closes earlier,
+/// its opening if it opens later); one that arrives while closed counts from the
+/// next opening. See [`Calendar::add_business_days`]. A pause pushes such a
+/// deadline back by the business time paused, like any other.
+///
+/// ```
+/// use chrono::TimeDelta;
+/// use odr_guard::sla::Target;
+///
+/// assert_eq!("3bd".parse::<Target>()?, Target::BusinessDays(3));
+/// assert_eq!("1h30m".parse::<Target>()?, Target::Time(TimeDelta::minutes(90)));
+/// assert_eq!(Target::BusinessDays(3).to_string(), "3bd");
+/// assert!("3 days".parse::<Target>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Target {
+    /// Business time on the calendar.
+    Time(TimeDelta),
+    /// Whole open days on the calendar, ending at the same local time.
+    BusinessDays(u32),
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Time(d) => f.write_str(&duration::format(*d)),
+            Target::BusinessDays(n) => write!(f, "{n}bd"),
+        }
+    }
+}
+
+impl std::str::FromStr for Target {
+    type Err = crate::UnknownNameError;
+
+    /// Reads `"3bd"` or a duration; the value's size is checked when a policy is
+    /// built.
+    fn from_str(s: &str) -> Result<Target, Self::Err> {
+        let trimmed = s.trim();
+        if let Some(n) = trimmed.strip_suffix("bd") {
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+                if let Ok(n) = n.parse() {
+                    return Ok(Target::BusinessDays(n));
+                }
+            }
+        } else if let Some(d) = duration::parse(trimmed) {
+            return Ok(Target::Time(d));
+        }
+        Err(crate::UnknownNameError::new("target", s))
+    }
+}
+
 /// Targets of one tier, validated.
 ///
-/// Durations are business time on the tier's calendar (24/7 when it has none).
+/// Targets run on the tier's calendar (24/7 when it has none): see [`Target`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TierTargets {
     /// Time to the first reply.
-    pub first_response: TimeDelta,
+    pub first_response: Target,
     /// Time to each later reply (defaults to `first_response`).
-    pub next_response: TimeDelta,
+    pub next_response: Target,
     /// Time from the first buyer message to resolution, if tracked.
-    pub resolution: Option<TimeDelta>,
+    pub resolution: Option<Target>,
     /// At risk when this fraction of the target or less remains (default 0.25).
     pub at_risk: f64,
     /// The calendar the targets run on (`None`: 24/7).
@@ -426,10 +488,11 @@ struct MarketplaceZones([OnceLock<ZoneTable>; Marketplace::ALL.len()]);
 ///
 /// ```
 /// use chrono::TimeDelta;
+/// use odr_guard::sla::Target;
 /// use odr_guard::{Policy, RiskTier};
 ///
 /// let policy = Policy::default();
-/// assert_eq!(policy.targets(RiskTier::OdrCritical).first_response, TimeDelta::minutes(60));
+/// assert_eq!(policy.targets(RiskTier::OdrCritical).first_response, Target::Time(TimeDelta::minutes(60)));
 ///
 /// let custom = Policy::from_toml_str(r#"
 ///     [tiers.odr_critical]
@@ -443,7 +506,7 @@ struct MarketplaceZones([OnceLock<ZoneTable>; Marketplace::ALL.len()]);
 ///     [tiers.low]
 ///     first_response = "1d"
 /// "#)?;
-/// assert_eq!(custom.targets(RiskTier::OdrCritical).first_response, TimeDelta::minutes(30));
+/// assert_eq!(custom.targets(RiskTier::OdrCritical).first_response, Target::Time(TimeDelta::minutes(30)));
 /// // Omitted sections are the built-in ones.
 /// assert_eq!(custom.rules(), policy.rules());
 /// assert_eq!(custom.compliance(), policy.compliance());
@@ -503,10 +566,10 @@ impl Policy {
             .map(|t| {
                 let x = i.tier(t);
                 let spec = TierSpec {
-                    first_response: duration::format(x.first_response),
+                    first_response: x.first_response.to_string(),
                     next_response: (x.next_response != x.first_response)
-                        .then(|| duration::format(x.next_response)),
-                    resolution: x.resolution.map(duration::format),
+                        .then(|| x.next_response.to_string()),
+                    resolution: x.resolution.map(|r| r.to_string()),
                     at_risk: (x.at_risk != DEFAULT_AT_RISK).then_some(x.at_risk),
                     calendar: x.calendar.clone(),
                 };
@@ -624,8 +687,8 @@ const MAX_DAYS: u32 = 365;
 impl Default for Policy {
     fn default() -> Self {
         let targets = |minutes: i64| TierTargets {
-            first_response: TimeDelta::minutes(minutes),
-            next_response: TimeDelta::minutes(minutes),
+            first_response: Target::Time(TimeDelta::minutes(minutes)),
+            next_response: Target::Time(TimeDelta::minutes(minutes)),
             resolution: None,
             at_risk: DEFAULT_AT_RISK,
             calendar: None,
@@ -650,6 +713,19 @@ impl Default for Policy {
                 zones: MarketplaceZones::default(),
             }),
         }
+    }
+}
+
+/// A tier target: a positive duration of at most [`Policy::MAX_DURATION`], or
+/// 1 to 365 business days (`"3bd"`).
+fn parse_tier_target(field: String, value: &str) -> Result<Target, PolicyError> {
+    match value.parse::<Target>() {
+        Ok(Target::BusinessDays(0)) => Err(PolicyError::NonPositive { field }),
+        Ok(Target::BusinessDays(n)) => {
+            check_at_most(&field, n, MAX_DAYS)?;
+            Ok(Target::BusinessDays(n))
+        }
+        _ => parse_target(field, value).map(Target::Time),
     }
 }
 
@@ -761,14 +837,15 @@ impl PolicySpec {
     /// Sets one tier's targets.
     ///
     /// ```
-    /// use odr_guard::sla::{Rule, TierSpec};
+    /// use odr_guard::sla::{Rule, Target, TierSpec};
     /// use odr_guard::{Policy, PolicySpec, RiskCategory, RiskTier};
     ///
     /// let spec = PolicySpec::default()
-    ///     .tier(RiskTier::OdrHigh, TierSpec::new("90m").resolution("2d"))
+    ///     .tier(RiskTier::OdrHigh, TierSpec::new("90m").resolution("2bd"))
     ///     .rules([Rule::new("tagged_lost", RiskTier::OdrHigh).categories([RiskCategory::Lost])]);
     /// let policy = Policy::try_from(spec)?;
-    /// assert_eq!(policy.targets(RiskTier::OdrHigh).first_response.num_minutes(), 90);
+    /// assert_eq!(policy.targets(RiskTier::OdrHigh).first_response.to_string(), "1h30m");
+    /// assert_eq!(policy.targets(RiskTier::OdrHigh).resolution, Some(Target::BusinessDays(2)));
     /// assert_eq!(policy.rules().rules.len(), 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -900,15 +977,15 @@ impl TryFrom<PolicySpec> for Policy {
                 name: name.clone(),
             })?;
             let f = |what: &str| format!("tier `{name}`: {what}");
-            let first_response = parse_target(f("first_response"), &t.first_response)?;
+            let first_response = parse_tier_target(f("first_response"), &t.first_response)?;
             let next_response = match &t.next_response {
-                Some(v) => parse_target(f("next_response"), v)?,
+                Some(v) => parse_tier_target(f("next_response"), v)?,
                 None => first_response,
             };
             let resolution = t
                 .resolution
                 .as_deref()
-                .map(|v| parse_target(f("resolution"), v))
+                .map(|v| parse_tier_target(f("resolution"), v))
                 .transpose()?;
             let at_risk = t.at_risk.unwrap_or(DEFAULT_AT_RISK);
             if !(at_risk > 0.0 && at_risk < 1.0) {
@@ -1057,7 +1134,11 @@ mod tests {
         ];
         for (tier, minutes) in table {
             let t = p.targets(tier);
-            assert_eq!(t.first_response, TimeDelta::minutes(minutes), "{tier}");
+            assert_eq!(
+                t.first_response,
+                Target::Time(TimeDelta::minutes(minutes)),
+                "{tier}"
+            );
             assert_eq!(t.next_response, t.first_response, "{tier}");
             assert_eq!(t.calendar, None);
         }

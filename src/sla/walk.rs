@@ -7,7 +7,7 @@ use std::cell::OnceCell;
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
 
 use super::report::{Band, Obligation, ObligationKind, Outcome, SlaError, SlaReport, SlaStatus};
-use super::{Facts, Policy, Rule};
+use super::{Facts, Policy, Rule, Target};
 use crate::assessment::Assessment;
 use crate::calendar::{Calendar, CalendarComputeError};
 use crate::claim::{ClaimWindow, NoWindow, OrderClock};
@@ -78,14 +78,41 @@ impl<'p, 't> Walk<'p, 't> {
         at: DateTime<Utc>,
         d: TimeDelta,
     ) -> Result<DateTime<Utc>, SlaError> {
-        calendar.add(at, d).map_err(|e| match e {
+        calendar.add(at, d).map_err(|e| self.range_err(calendar, e))
+    }
+
+    /// Running off the time range on the built-in 24/7 calendar is
+    /// [`SlaError::OutOfRange`]; other calendar failures name the calendar.
+    fn range_err(&self, calendar: &Calendar, e: CalendarComputeError) -> SlaError {
+        match e {
             CalendarComputeError::OutOfRange { .. } if calendar.is_always_open() => {
                 SlaError::OutOfRange {
                     ticket: self.ticket.id.clone(),
                 }
             }
             e => self.cal_err(e),
-        })
+        }
+    }
+
+    /// The due time of `target` from `at` on `calendar`, and the target as
+    /// business time (what elapsed fractions and pauses count against): a
+    /// business-day target becomes the open time between `at` and its due time.
+    fn add_target(
+        &self,
+        calendar: &Calendar,
+        at: DateTime<Utc>,
+        target: Target,
+    ) -> Result<(DateTime<Utc>, TimeDelta), SlaError> {
+        match target {
+            Target::Time(d) => Ok((self.add(calendar, at, d)?, d)),
+            Target::BusinessDays(n) => {
+                let due = calendar
+                    .add_business_days(at, n)
+                    .map_err(|e| self.range_err(calendar, e))?;
+                let open = business_between(calendar, at, due).map_err(|e| self.cal_err(e))?;
+                Ok((due, open))
+            }
+        }
     }
 
     /// The claim window as the facts known at `at` give it.
@@ -145,7 +172,7 @@ impl<'p, 't> Walk<'p, 't> {
         } else {
             (ObligationKind::FirstResponse, targets.first_response)
         };
-        let due_at = self.add(calendar, at, target)?;
+        let (due_at, target) = self.add_target(calendar, at, target)?;
         let mut open = Open {
             ob: new_obligation(kind, t, index, at, due_at, target),
             calendar,
@@ -218,7 +245,7 @@ impl<'p, 't> Walk<'p, 't> {
             .any(|o| o.ob.kind == ObligationKind::Resolution);
         if let (Some(res), false) = (targets.resolution, has_resolution) {
             let calendar = self.policy.calendar_for(t, rule);
-            let due_at = self.add(calendar, at, res)?;
+            let (due_at, res) = self.add_target(calendar, at, res)?;
             let ob = new_obligation(ObligationKind::Resolution, t, index, at, due_at, res);
             self.open.push(Open {
                 ob,
