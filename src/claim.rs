@@ -26,6 +26,7 @@ use std::fmt;
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::day_end;
 use crate::market::{Fulfillment, Marketplace};
 use crate::risk::{CategorySet, RiskCategory};
 use crate::ticket::{OrderContext, Ticket};
@@ -163,13 +164,6 @@ impl ClaimRules {
         self.days_after_order_date = Some(days);
         self
     }
-}
-
-/// The end of local date `d` in `zone`, as an instant: the start of the next day
-/// (on a DST gap at midnight, the instant the gap ends).
-pub(crate) fn end_of_day(d: NaiveDate, zone: chrono_tz::Tz) -> Option<DateTime<Utc>> {
-    let midnight = d.checked_add_days(Days::new(1))?.and_hms_opt(0, 0, 0)?;
-    crate::calendar::resolve_local(zone, midnight)
 }
 
 /// The zone a marketplace's dates are read in (UTC when unknown).
@@ -403,7 +397,7 @@ impl ClaimRules {
         let ends = |d: NaiveDate, plus: [u32; 3]| {
             plus.map(|n| {
                 d.checked_add_days(Days::new(u64::from(n)))
-                    .and_then(|d| end_of_day(d, zone))
+                    .and_then(|d| day_end(zone, d))
                     .map(|t| t.timestamp())
             })
         };
@@ -755,16 +749,16 @@ mod tests {
     fn end_of_day_handles_dst_and_range_edges() {
         // Europe/Berlin leaves DST on 2026-10-25: that day ends at 23:00 UTC.
         let berlin = chrono_tz::Europe::Berlin;
-        assert_eq!(end_of_day(date(10, 25), berlin), Some(utc(10, 25, 23, 0)));
-        assert_eq!(end_of_day(date(10, 24), berlin), Some(utc(10, 24, 22, 0)));
+        assert_eq!(day_end(berlin, date(10, 25)), Some(utc(10, 25, 23, 0)));
+        assert_eq!(day_end(berlin, date(10, 24)), Some(utc(10, 24, 22, 0)));
         // Sao Paulo skipped midnight on 2018-11-04: that day began at 01:00 local.
         let sp = chrono_tz::America::Sao_Paulo;
         let d = NaiveDate::from_ymd_opt(2018, 11, 3).unwrap();
         assert_eq!(
-            end_of_day(d, sp),
+            day_end(sp, d),
             Some(Utc.with_ymd_and_hms(2018, 11, 4, 3, 0, 0).unwrap())
         );
-        assert!(end_of_day(NaiveDate::MAX, chrono_tz::UTC).is_none());
+        assert!(day_end(chrono_tz::UTC, NaiveDate::MAX).is_none());
     }
 
     proptest::proptest! {
@@ -779,7 +773,7 @@ mod tests {
             let policy = crate::Policy::default();
             let want = [0u32, 3, 90].map(|n| {
                 d.checked_add_days(Days::new(u64::from(n)))
-                    .and_then(|d| end_of_day(d, market.tz()))
+                    .and_then(|d| day_end(market.tz(), d))
                     .map(|t| t.timestamp())
             });
             proptest::prop_assert_eq!(policy.ends_of_days(Some(market), d, [0, 3, 90]), want, "{} {}", market, d);

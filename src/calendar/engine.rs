@@ -888,13 +888,22 @@ impl Engine {
     }
 }
 
-/// The local day of `date` as a UTC span.
+/// The local day of `date` as a UTC span, in nanoseconds: from its start to the
+/// start of the next day (a midnight in a DST gap means the instant the gap ends).
+/// The one definition of a local day: claim windows, the marketplace zone tables
+/// ([`ZoneTable::ends_of_days`], tested equal) and calendars all use it.
 pub(crate) fn day_span(tz: Tz, date: NaiveDate) -> Option<(i128, i128)> {
     let next = date.succ_opt()?;
     Some((
         resolve(tz, date.and_time(NaiveTime::MIN))?,
         resolve(tz, next.and_time(NaiveTime::MIN))?,
     ))
+}
+
+/// The end of local date `date` in `tz` as an instant (see [`day_span`]).
+pub(crate) fn day_end(tz: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
+    let next = date.succ_opt()?;
+    resolve(tz, next.and_time(NaiveTime::MIN)).and_then(ns_instant)
 }
 
 /// Days from 0001-01-01 to 1970-01-01.

@@ -15,18 +15,12 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use self::engine::ZoneTable;
+pub(crate) use self::engine::{day_end, ZoneTable};
 use self::engine::{
     date_day, day_date, day_span, instant_ns, ns_instant, resolve, split_ns, Engine, Parts, Stop,
     NS,
 };
 
-/// A local date-time in `tz` as an instant: an ambiguous time means its earlier
-/// instant, a time in a spring-forward gap the instant the gap ends (the rules
-/// calendars use). `None` only near the limits of chrono's range.
-pub(crate) fn resolve_local(tz: Tz, local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
-    resolve(tz, local).and_then(ns_instant)
-}
 pub use self::error::{CalendarComputeError, CalendarError};
 use self::spec::{day_name, format_interval, parse_interval, Interval, WEEK};
 pub use self::spec::{CalendarSpec, LocalRangeSpec, WeeklyHoursSpec};

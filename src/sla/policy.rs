@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use chrono::{Days, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Calendar, CalendarError, CalendarSpec, ZoneTable};
+use crate::calendar::{day_end, Calendar, CalendarError, CalendarSpec, ZoneTable};
 use crate::claim::ClaimRules;
 use crate::duration;
 use crate::market::Marketplace;
@@ -653,8 +653,8 @@ impl Policy {
         match table {
             Some(t) => t.ends_of_days(date, plus),
             None => plus.map(|n| {
-                let day = date.checked_add_days(Days::new(u64::from(n) + 1))?;
-                Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp())
+                let day = date.checked_add_days(Days::new(u64::from(n)))?;
+                Some(day_end(chrono_tz::UTC, day)?.timestamp())
             }),
         }
     }
