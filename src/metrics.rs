@@ -1,5 +1,10 @@
 //! Service metrics from SLA reports: is customer service keeping the promises that
 //! protect the ODR?
+//!
+//! Amazon's own figures: the Late Response Rate, the share of buyer messages not
+//! answered within 24 hours over 7, 30 and 90 days; messages marked "no response
+//! needed" leave it (Seller Central help page 200549770); auto-replies are not
+//! responses (202152030).
 
 use std::collections::BTreeMap;
 

@@ -256,7 +256,8 @@ pub enum MessageKind {
     AgentReply,
     /// An automatic reply: by default closes nothing.
     AutoReply,
-    /// The seller marked the buyer's messages as needing no response.
+    /// The seller marked the buyer's messages as needing no response (they then
+    /// leave Amazon's response-time metrics: Seller Central help page 200549770).
     NoResponseNeeded,
     /// Amazon reports an A-to-z Guarantee claim on the order.
     ClaimFiled,

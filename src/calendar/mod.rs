@@ -15,11 +15,11 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use self::engine::{day_end, ZoneTable};
 use self::engine::{
     date_day, day_date, day_span, instant_ns, ns_instant, resolve, split_ns, Engine, Parts, Stop,
     NS,
 };
+pub(crate) use self::engine::{day_end, ZoneTable};
 
 pub use self::error::{CalendarComputeError, CalendarError};
 use self::spec::{day_name, format_interval, parse_interval, Interval, WEEK};

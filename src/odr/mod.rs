@@ -1,5 +1,10 @@
 //! The Order Defect Rate (ODR) window tracker.
 //!
+//! Amazon's rule (Seller Central help page 200285170): the share of orders in a
+//! 60-day window, by *order date*, with negative feedback, an A-to-z Guarantee
+//! claim or a service chargeback; an order counts once; the target is below 1%,
+//! for seller-fulfilled and Fulfilled-by-Amazon orders separately (200205250).
+//!
 //! Orders and defects go into an [`OdrTracker`] in any order; it keeps, per
 //! fulfilment channel, one [`DailyTally`] per order date ([`OdrTallies`]). Windows,
 //! reports and daily series are read from those tallies, so they cost a few hundred

@@ -14,16 +14,18 @@ pub(crate) const PPM: u64 = 1_000_000;
 
 /// Which defects count towards the ODR.
 ///
-/// Defaults, from Amazon's Seller Central pages (see `AMAZON_FACTS.md` in the
-/// project's notes):
+/// Defaults, from Amazon's Seller Central help pages: the ODR and the defects it
+/// counts (200285170), one defective order however many defects it has (Amazon
+/// Pay FAQ 201212270), a separate rate per fulfilment channel (200205250) and
+/// claims reversed on appeal (202041210):
 ///
 /// - A-to-z claims: `open` (pending) and `granted` (seller-funded) count; `denied`,
 ///   `withdrawn`, `cancelled_order`, `reversed_on_appeal` and `amazon_funded` do
 ///   not. Current Seller Central wording counts "a claim that is not denied"; older
 ///   Amazon Pay pages count every claim: change the table to follow them.
 /// - Claims on orders cancelled by the seller or by Amazon (`cancelled_order`): the
-///   sources disagree. Third-party guides to the ODR (help page 200205250) say such
-///   claims do not count, and this crate's default leaves them out; Amazon staff
+///   sources disagree. Third-party guides to the ODR say such claims do not
+///   count, and this crate's default leaves them out; Amazon staff
 ///   answering on the Seller Central forums have counted them as defects.
 ///   To count them, `with_claim_status(ClaimStatus::CancelledOrder, true)`
 ///   (`odr_report --count-cancelled-order-claims`).

@@ -225,8 +225,9 @@ pub struct TierTargets {
     pub calendar: Option<String>,
 }
 
-/// A clock that a marketplace itself enforces, e.g. Amazon's "respond within 24 hours,
-/// including weekends and holidays". Wall-clock, never paused.
+/// A clock that a marketplace itself enforces, e.g. Amazon's "respond to buyer
+/// messages within 24 hours, including weekends and holidays" (Seller Central help
+/// page 202152030). Wall-clock, never paused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -240,8 +241,9 @@ pub struct ComplianceClock {
     pub limit: TimeDelta,
 }
 
-/// What an auto-reply does to the clocks. By Amazon's rule it is not a valid
-/// response, so by default it stops neither.
+/// What an auto-reply does to the clocks. By Amazon's rule ("Auto-responders are
+/// not considered a valid response", Seller Central help page 202152030) it is
+/// not a response, so by default it stops neither.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
