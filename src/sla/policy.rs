@@ -440,8 +440,7 @@ mod json_path {
 
 #[derive(Debug)]
 struct Inner {
-    /// Indexed by `tier_index`.
-    tiers: [TierTargets; 5],
+    tiers: PerTier<TierTargets>,
     rules: RuleSet,
     compliance: Vec<ComplianceClock>,
     auto_reply: AutoReplyRule,
@@ -517,10 +516,6 @@ struct MarketplaceZones([OnceLock<ZoneTable>; Marketplace::ALL.len()]);
 #[derive(Debug, Clone)]
 pub struct Policy {
     inner: Arc<Inner>,
-}
-
-const fn tier_index(tier: RiskTier) -> usize {
-    tier.severity_rank()
 }
 
 impl Policy {
@@ -672,11 +667,53 @@ impl Policy {
 
 impl Inner {
     fn tier(&self, tier: RiskTier) -> &TierTargets {
-        // `tier_index` covers every tier and `tiers` has one entry each.
-        match self.tiers.get(tier_index(tier)) {
-            Some(t) => t,
-            None => &self.tiers[0],
+        self.tiers.get(tier)
+    }
+}
+
+/// One value per tier: every tier has one by construction, so a lookup cannot
+/// miss (no fallback tier).
+#[derive(Debug, Clone, Default)]
+struct PerTier<T> {
+    odr_critical: T,
+    odr_high: T,
+    compliance: T,
+    loyalty: T,
+    low: T,
+}
+
+impl<T> PerTier<T> {
+    fn get(&self, tier: RiskTier) -> &T {
+        match tier {
+            RiskTier::OdrCritical => &self.odr_critical,
+            RiskTier::OdrHigh => &self.odr_high,
+            RiskTier::Compliance => &self.compliance,
+            RiskTier::Loyalty => &self.loyalty,
+            RiskTier::Low => &self.low,
         }
+    }
+
+    fn get_mut(&mut self, tier: RiskTier) -> &mut T {
+        match tier {
+            RiskTier::OdrCritical => &mut self.odr_critical,
+            RiskTier::OdrHigh => &mut self.odr_high,
+            RiskTier::Compliance => &mut self.compliance,
+            RiskTier::Loyalty => &mut self.loyalty,
+            RiskTier::Low => &mut self.low,
+        }
+    }
+}
+
+impl<T> PerTier<Option<T>> {
+    /// Every tier's value, or the first tier (most severe first) that has none.
+    fn complete(self) -> Result<PerTier<T>, RiskTier> {
+        Ok(PerTier {
+            odr_critical: self.odr_critical.ok_or(RiskTier::OdrCritical)?,
+            odr_high: self.odr_high.ok_or(RiskTier::OdrHigh)?,
+            compliance: self.compliance.ok_or(RiskTier::Compliance)?,
+            loyalty: self.loyalty.ok_or(RiskTier::Loyalty)?,
+            low: self.low.ok_or(RiskTier::Low)?,
+        })
     }
 }
 
@@ -697,13 +734,13 @@ impl Default for Policy {
         };
         Policy {
             inner: Arc::new(Inner {
-                tiers: [
-                    targets(60),
-                    targets(120),
-                    targets(12 * 60),
-                    targets(4 * 60),
-                    targets(24 * 60),
-                ],
+                tiers: PerTier {
+                    odr_critical: targets(60),
+                    odr_high: targets(120),
+                    compliance: targets(12 * 60),
+                    loyalty: targets(4 * 60),
+                    low: targets(24 * 60),
+                },
                 rules: RuleSet::default(),
                 compliance: default_compliance(),
                 other_channels: Vec::new(),
@@ -972,7 +1009,7 @@ impl TryFrom<PolicySpec> for Policy {
             _ => Ok(()),
         };
 
-        let mut tiers: [Option<TierTargets>; 5] = Default::default();
+        let mut tiers: PerTier<Option<TierTargets>> = PerTier::default();
         for (name, t) in &spec.tiers {
             let tier: RiskTier = name.parse().map_err(|_| PolicyError::UnknownTier {
                 field: "tiers".to_owned(),
@@ -997,23 +1034,15 @@ impl TryFrom<PolicySpec> for Policy {
                 });
             }
             check_calendar(f("calendar"), &t.calendar)?;
-            if let Some(slot) = tiers.get_mut(tier_index(tier)) {
-                *slot = Some(TierTargets {
-                    first_response,
-                    next_response,
-                    resolution,
-                    at_risk,
-                    calendar: t.calendar.clone(),
-                });
-            }
+            *tiers.get_mut(tier) = Some(TierTargets {
+                first_response,
+                next_response,
+                resolution,
+                at_risk,
+                calendar: t.calendar.clone(),
+            });
         }
-        let mut built: Vec<TierTargets> = Vec::with_capacity(5);
-        for (tier, slot) in RiskTier::ALL.iter().copied().zip(tiers) {
-            built.push(slot.ok_or(PolicyError::MissingTier(tier))?);
-        }
-        let tiers: [TierTargets; 5] = built
-            .try_into()
-            .map_err(|_| PolicyError::MissingTier(RiskTier::Low))?;
+        let tiers = tiers.complete().map_err(PolicyError::MissingTier)?;
 
         for (index, name) in spec.other_channels.iter().enumerate() {
             let problem = if name.is_empty() {
