@@ -839,8 +839,11 @@ impl Matcher {
                 ) else {
                     continue;
                 };
+                // A cue before either part negates the hit: "not missing the
+                // charger", "the charger is not missing".
                 let negated = !rule.category.is_defect_escalation()
-                    && near.negated(a.start, oa.start, &mut cue_hint);
+                    && (near.negated(a.start, oa.start, &mut cue_hint)
+                        || near.negated_between(a.end, oa.end, b.start, ob.start));
                 for (o, p) in [(oa, a), (ob, b)] {
                     out.push(TextMatch {
                         start: o.start,
@@ -941,6 +944,47 @@ impl Near<'_> {
                         .and_then(|c| self.text.get(c.end..orig_start))
                         .is_some_and(|gap| !gap.contains(is_sentence_end))
             })
+    }
+
+    /// Whether a negation cue lying wholly between a rule's earlier part (ending
+    /// at normalised offset `after`, original `orig_after`) and its later part
+    /// (starting at `start`, original `orig_start`) negates the later part: it
+    /// ends at most two words before it, and no clause break stands between the
+    /// earlier part and the cue or between the cue and the later part. So "the
+    /// charger is not missing" is negated, while a cue that belongs to the earlier
+    /// part ("without the cable") or opens a clause of its own ("missing, no
+    /// charger") is not.
+    fn negated_between(
+        &self,
+        after: usize,
+        orig_after: usize,
+        start: usize,
+        orig_start: usize,
+    ) -> bool {
+        let before = self.negations.partition_point(|c| c.end <= start);
+        let Some(cue) = before.checked_sub(1).and_then(|i| self.negations.get(i)) else {
+            return false;
+        };
+        if cue.start < after {
+            return false;
+        }
+        let close = self
+            .norm
+            .as_str()
+            .get(cue.end..start)
+            .is_some_and(|gap| words_at_most(gap, 2));
+        close
+            && self
+                .norm
+                .original_range(cue.start..cue.end)
+                .is_some_and(|c| {
+                    let clause = |r: Range<usize>| {
+                        self.text
+                            .get(r)
+                            .is_some_and(|gap| !gap.contains(is_sentence_end))
+                    };
+                    clause(orig_after..c.start) && clause(c.end..orig_start)
+                })
     }
 
     /// Whether normalised offsets `end <= start` are at most `within` words apart,
@@ -1620,6 +1664,30 @@ mod tests {
                 "broken and missing a charger",
                 &[
                     ("broken", C::Damaged, false, false),
+                    ("missing", C::Lost, false, true),
+                    ("charger", C::Lost, false, true),
+                ],
+            ),
+            (
+                "rule_160_cue_before_the_later_part",
+                "the charger is not missing",
+                &[
+                    ("charger", C::Lost, true, true),
+                    ("missing", C::Lost, true, true),
+                ],
+            ),
+            (
+                "rule_170_cue_of_the_earlier_part",
+                "it came without the cable",
+                &[
+                    ("without", C::Lost, false, true),
+                    ("cable", C::Lost, false, true),
+                ],
+            ),
+            (
+                "rule_180_cue_in_a_clause_of_its_own",
+                "missing, not the charger",
+                &[
                     ("missing", C::Lost, false, true),
                     ("charger", C::Lost, false, true),
                 ],
