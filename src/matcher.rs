@@ -664,11 +664,31 @@ impl Matcher {
         if terms.is_empty() && parts.is_empty() {
             return;
         }
+        negations.sort_unstable_by_key(|c| c.end);
+        contexts.sort_unstable_by_key(|c| c.start);
+        let near = Near {
+            text,
+            norm,
+            negations,
+            word_starts: &[],
+        };
         if !suppressors.is_empty() {
             // Sorted by start, a hit's suppressors are the few that start less than
-            // the longest suppressor before it.
+            // the longest suppressor before it. A suppressor that ends with an
+            // object that is no order (a context term: "received my coupon")
+            // governs only that object: not a hit about one coordinated with it
+            // ("received my coupon or my parcel").
             suppressors.sort_unstable();
             let longest = self.inner.reach.suppressor_len;
+            let ends_with_object = |s: usize, e: usize| {
+                let k = contexts.partition_point(|c| c.start < s);
+                contexts
+                    .get(k..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|c| c.start < e)
+                    .any(|c| c.end == e)
+            };
             let suppressed = |start: usize, end: usize| {
                 let upto = suppressors.partition_point(|&(s, _)| s < end);
                 suppressors
@@ -677,7 +697,12 @@ impl Matcher {
                     .iter()
                     .rev()
                     .take_while(|&&(s, _)| s + longest > start)
-                    .any(|&(s, e)| start < e && norm.original_range(s..e).is_some())
+                    .any(|&(s, e)| {
+                        start < e
+                            && norm.original_range(s..e).is_some()
+                            && !(ends_with_object(s, e)
+                                && near.coordinates_other_object(e, contexts))
+                    })
             };
             terms.retain(|h| !suppressed(h.start, h.end));
             parts.retain(|p| !suppressed(p.start, p.end));
@@ -685,13 +710,6 @@ impl Matcher {
         // Raw matches come in order of end, so the hits are nearly sorted by
         // start already: the stable sort finds the runs.
         terms.sort_by_key(|h| (h.start, Reverse(h.end), h.pattern));
-        negations.sort_unstable_by_key(|c| c.end);
-        let near = Near {
-            text,
-            norm,
-            negations,
-            word_starts: &[],
-        };
         let mut kept_end = 0;
         // Hits and their nearest cues come in order of position: look their
         // original ranges up from where the last one was found.
@@ -872,15 +890,14 @@ impl Matcher {
         }
     }
 
-    /// Drops the hits in `out` that a context cancels.
+    /// Drops the hits in `out` that a context cancels (`contexts` sorted by start).
     fn apply_contexts(
         &self,
         near: &Near<'_>,
-        contexts: &mut [Part],
+        contexts: &[Part],
         out: &mut Vec<TextMatch>,
         spans: &mut Vec<(usize, usize)>,
     ) {
-        contexts.sort_unstable_by_key(|c| c.start);
         let reach = self.inner.reach;
         let metas = &self.inner.contexts;
         let flags: Vec<bool> = spans
@@ -902,6 +919,7 @@ impl Matcher {
                         metas.get(usize::from(c.owner)).is_some_and(|meta| {
                             meta.cancels.contains(m.category)
                                 && near.close_either(c, &hit, meta.within)
+                                && !near.coordinates_other_object(c.end, contexts)
                         })
                     },
                 )
@@ -985,6 +1003,56 @@ impl Near<'_> {
                     };
                     clause(orig_after..c.start) && clause(c.end..orig_start)
                 })
+    }
+
+    /// Whether the context term or suppressor ending at normalised offset `end`
+    /// is joined by a coordinator to an object that is no context term, in the
+    /// same sentence: "not received my coupon or my parcel" is about the parcel
+    /// too, so neither the coupon nor "received my coupon" cancels the hit,
+    /// while "my coupon or my email" or "the coupon code" still does. `contexts`
+    /// are all the context terms found, sorted by start: the objects that are no
+    /// order (whichever context they belong to).
+    ///
+    /// Latin-script coordinators count only with a determiner after them ("or
+    /// my", "und das", "ou le"), so that "and I am upset" is no new object; CJK
+    /// ones ("和", "或") join the object directly.
+    fn coordinates_other_object(&self, end: usize, contexts: &[Part]) -> bool {
+        let text = self.norm.as_str();
+        // The longest context term starting at `at` (or after the space there).
+        let term_at = |at: usize| {
+            let at = if text.as_bytes().get(at) == Some(&b' ') {
+                at + 1
+            } else {
+                at
+            };
+            let k = contexts.partition_point(|p| p.start < at);
+            contexts
+                .get(k..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|p| p.start == at)
+                .map(|p| p.end)
+                .max()
+        };
+        let mut at = end;
+        // A few objects in a row at most ("the coupon code or my email").
+        for _ in 0..8 {
+            if let Some(end) = term_at(at) {
+                at = end;
+                continue;
+            }
+            let Some((det, object)) = coordinated_object(text, at) else {
+                return false;
+            };
+            if !self.close(at, object, 3) {
+                return false;
+            }
+            match term_at(det).or_else(|| term_at(object)) {
+                Some(end) => at = end,
+                None => return true,
+            }
+        }
+        false
     }
 
     /// Whether normalised offsets `end <= start` are at most `within` words apart,
@@ -1089,6 +1157,68 @@ impl Near<'_> {
             self.close(y.end, x.start, within)
         }
     }
+}
+
+/// Coordinators that join a new object to the one before them, each with the
+/// determiners that open the object in its language (normalised forms).
+const COORDINATED: &[(&[&str], &[&str])] = &[
+    (
+        &["or", "and", "nor"],
+        &[
+            "my", "the", "a", "an", "your", "our", "any", "his", "her", "their", "this", "that",
+            "these", "those",
+        ],
+    ),
+    (
+        &["oder", "und"],
+        &[
+            "mein", "meine", "meinen", "das", "die", "der", "den", "ein", "eine", "einen",
+        ],
+    ),
+    (
+        &["ou", "et"],
+        &[
+            "mon", "ma", "mes", "le", "la", "les", "l", "un", "une", "du", "des",
+        ],
+    ),
+    (
+        &["o", "y", "ni"],
+        &["mi", "mis", "el", "la", "los", "las", "un", "una"],
+    ),
+    (
+        &["o", "e", "né"],
+        &[
+            "il", "lo", "la", "gli", "le", "l", "mio", "mia", "miei", "un", "una",
+        ],
+    ),
+];
+
+/// CJK coordinators that join a new object directly ("优惠券和包裹").
+const COORDINATED_CJK: &[&str] = &["和", "或", "或者", "以及", "与", "與"];
+
+/// If normalised `text` goes on at `at` with a coordinator and a new object
+/// (" or my parcel", "和包裹"), where the object's determiner (or the object,
+/// without one) starts and where the object's word starts.
+fn coordinated_object(text: &str, at: usize) -> Option<(usize, usize)> {
+    let rest = text.get(at..)?;
+    if let Some(r) = COORDINATED_CJK.iter().find_map(|c| rest.strip_prefix(c)) {
+        let object = at + (rest.len() - r.len());
+        return r
+            .chars()
+            .next()
+            .is_some_and(is_cjk)
+            .then_some((object, object));
+    }
+    let mut words = rest.strip_prefix(' ')?.splitn(3, ' ');
+    let (coordinator, det) = (words.next()?, words.next()?);
+    words.next()?;
+    COORDINATED
+        .iter()
+        .any(|(cs, ds)| cs.contains(&coordinator) && ds.contains(&det))
+        .then(|| {
+            let det_at = at + 1 + coordinator.len() + 1;
+            (det_at, det_at + det.len() + 1)
+        })
 }
 
 /// The normalised range of the character ending at `end` (empty if none).
@@ -1541,7 +1671,7 @@ mod tests {
                 (C::Damaged, "broken"),
                 (C::AToZClaim, "a to z claim"),
             ],
-            &["no cable needed"],
+            &["no cable needed", "received my coupon"],
             &["not", "never"],
         );
         l.add_rule(
@@ -1693,6 +1823,46 @@ mod tests {
                 ],
             ),
             ("context_010_coupon", "coupon not received", &[]),
+            (
+                "context_011_coordinated_object",
+                "not received my coupon or my parcel",
+                &[("not received", C::Lost, false, false)],
+            ),
+            (
+                "context_012_coordinated_context_object",
+                "not received my coupon or the invoice",
+                &[],
+            ),
+            (
+                "context_013_and_a_clause",
+                "not received my coupon and I am upset",
+                &[],
+            ),
+            (
+                "context_014_coordinated_in_another_sentence",
+                "not received my coupon. Or my parcel",
+                &[],
+            ),
+            (
+                "context_015_coordinated_cjk",
+                "没收到优惠券和包裹",
+                &[("没收到", C::Lost, false, false)],
+            ),
+            (
+                "context_016_coordinated_cjk_context",
+                "没收到优惠券和发票",
+                &[],
+            ),
+            (
+                "context_017_suppressor_and_coordinated_object",
+                "not received my coupon and the charger",
+                &[("not received", C::Lost, false, false)],
+            ),
+            (
+                "context_018_suppressor_and_coordinated_context",
+                "not received my coupon and the invoice",
+                &[],
+            ),
             ("context_020_cjk", "还没收到优惠券", &[]),
             (
                 "context_030_cancels_rule_hits",
