@@ -733,6 +733,9 @@ impl Matcher {
             else {
                 continue;
             };
+            if !category.is_defect_escalation() && in_proper_name(text, orig.clone()) {
+                continue;
+            }
             let negated = !category.is_defect_escalation()
                 && near.negated(h.start, orig.start, &mut cue_hint);
             out.push(TextMatch {
@@ -1219,6 +1222,107 @@ fn coordinated_object(text: &str, at: usize) -> Option<(usize, usize)> {
             let det_at = at + 1 + coordinator.len() + 1;
             (det_at, det_at + det.len() + 1)
         })
+}
+
+/// The most capitalised words looked at on each side of a hit for
+/// [`in_proper_name`]: names are short, and the bound keeps the check local.
+const MAX_NAME_WORDS: usize = 8;
+
+/// Whether the original `text[hit]` is part of a capitalised multi-word name or
+/// title inside ordinary lower-case text, as in "the Broken Social Scene vinyl"
+/// or "The Broken Social Scene vinyl is great": every word of the hit is
+/// capitalised (`Broken`, not `broken` or `BROKEN`), the run of capitalised words
+/// around it, joined by single spaces, has at least two words besides the hit,
+/// and either a lower-case word comes just before the run, or the run opens a
+/// sentence with `The` (not counted) and a lower-case word follows it. A
+/// capitalised sentence start ("Broken screen"), a title-case subject line
+/// ("Broken Screen On Arrival"), a two-word phrase ("a Broken Screen") or
+/// shouting ("BROKEN!!!") is no name.
+fn in_proper_name(text: &str, hit: Range<usize>) -> bool {
+    let Some(slice) = text.get(hit.clone()) else {
+        return false;
+    };
+    if !slice.split(' ').all(capitalised) {
+        return false;
+    }
+    // The capitalised words before the hit, the first of them, and whether a
+    // lower-case word opens the run.
+    let (mut before, mut at, mut first) = (0, hit.start, None);
+    let lower_before = loop {
+        match word_before(text, at) {
+            Some(word) if capitalised(word) => {
+                before += 1;
+                if before > MAX_NAME_WORDS {
+                    return false;
+                }
+                at -= word.len() + 1;
+                first = Some(word);
+            }
+            Some(word) => break word.chars().next().is_some_and(char::is_lowercase),
+            None => break false,
+        }
+    };
+    let run_start = at;
+    let (mut after, mut at) = (0, hit.end);
+    let lower_after = loop {
+        match word_after(text, at) {
+            Some(word) if capitalised(word) => {
+                after += 1;
+                if after > MAX_NAME_WORDS {
+                    return false;
+                }
+                at += word.len() + 1;
+            }
+            Some(word) => break word.chars().next().is_some_and(char::is_lowercase),
+            None => break false,
+        }
+    };
+    if lower_before {
+        return before + after >= 2;
+    }
+    let opens_sentence = text
+        .get(..run_start)
+        .map(str::trim_end)
+        .is_some_and(|head| head.is_empty() || head.ends_with(['.', '!', '?', ':']));
+    first == Some("The") && opens_sentence && lower_after && before - 1 + after >= 2
+}
+
+/// Whether `word` is capitalised: an upper-case letter, then at least one more
+/// letter, all lower-case.
+fn capitalised(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase) && {
+        let rest = chars.as_str();
+        !rest.is_empty() && rest.chars().all(char::is_lowercase)
+    }
+}
+
+/// The word (letters only) that ends one space before original offset `at`.
+fn word_before(text: &str, at: usize) -> Option<&str> {
+    let head = text.get(..at)?.strip_suffix(' ')?;
+    let start = head
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map(|(i, _)| i)?;
+    let word = head.get(start..)?;
+    // A word glued to something else (`x-Broken`) is not one of a name's words.
+    let glued = head
+        .get(..start)
+        .and_then(|h| h.chars().next_back())
+        .is_some_and(|c| c != ' ');
+    (!glued).then_some(word)
+}
+
+/// The word (letters only) that starts one space after original offset `at`.
+fn word_after(text: &str, at: usize) -> Option<&str> {
+    let tail = text.get(at..)?.strip_prefix(' ')?;
+    let end = tail
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(tail.len(), |(i, _)| i);
+    tail.get(..end).filter(|w| !w.is_empty())
 }
 
 /// The normalised range of the character ending at `end` (empty if none).
@@ -1901,6 +2005,89 @@ mod tests {
                 assert_eq!(got, *want, "{name} (dfa: {dfa})");
             }
         }
+    }
+
+    #[test]
+    fn words_of_capitalised_names_are_no_hits() {
+        use RiskCategory as C;
+        let lex = lexicon(
+            &[(C::Damaged, "broken"), (C::Chargeback, "chargeback")],
+            &[],
+            &[],
+        );
+        let m = Matcher::new(&lex).unwrap();
+        // (name, text, hits found)
+        let cases: &[(&str, &str, usize)] = &[
+            (
+                "name_010_band",
+                "the Broken Social Scene vinyl I ordered is great",
+                0,
+            ),
+            (
+                "name_020_the_opens_the_sentence",
+                "The Broken Social Scene vinyl is great",
+                0,
+            ),
+            (
+                "name_030_after_a_sentence",
+                "Thanks. The Broken Social Scene vinyl came",
+                0,
+            ),
+            (
+                "name_040_hit_last_in_the_name",
+                "we love the Lovely Little Broken tour",
+                0,
+            ),
+            ("name_050_sentence_start", "Broken screen, please help", 1),
+            ("name_060_shouting", "BROKEN!!!", 1),
+            (
+                "name_070_title_case_subject",
+                "Subject: Broken Screen On Arrival",
+                1,
+            ),
+            (
+                "name_080_title_case_sentence",
+                "The Broken Screen Arrived Today",
+                1,
+            ),
+            ("name_090_two_words_only", "it came with a Broken Screen", 1),
+            (
+                "name_100_my_opens_the_run",
+                "My Broken Social Scene vinyl came",
+                1,
+            ),
+            (
+                "name_110_punctuation_before",
+                "hi, Broken Social Scene vinyl",
+                1,
+            ),
+            (
+                "name_120_glued_word_before",
+                "x-Broken Social Scene vinyl",
+                1,
+            ),
+            (
+                "name_130_real_hit_after",
+                "the Broken Social Scene vinyl came broken",
+                1,
+            ),
+            (
+                "name_140_escalation_stays",
+                "my bank sent a Chargeback Request Form",
+                1,
+            ),
+            (
+                "name_150_too_long_a_run",
+                "see Aa Ab Ac Ad Ae Af Ag Ah Ai Aj Broken",
+                1,
+            ),
+        ];
+        for (name, text, want) in cases {
+            assert_eq!(scan(&m, text).len(), *want, "{name}");
+        }
+        // Linear on a huge run of capitalised words: each hit looks at a few.
+        let text = format!("the {}vinyl", "Broken ".repeat(100_000));
+        assert_eq!(scan(&m, &text).len(), 100_000);
     }
 
     #[test]
