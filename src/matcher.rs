@@ -128,7 +128,7 @@ pub struct Scratch {
     contexts: Vec<Part>,
     /// Per co-occurrence rule, which of its two groups were seen (bits 0 and 1).
     groups_seen: Vec<u8>,
-    /// Where each word of the normalised text starts (see [`word_starts`]), built
+    /// Where each word of the normalised text starts (see [`word_starts_of`]), built
     /// only when rules or contexts need word distances.
     word_starts: Vec<usize>,
     /// The normalised span of each hit in `out`.
@@ -1238,7 +1238,22 @@ const MAX_NAME_WORDS: usize = 8;
 /// capitalised sentence start ("Broken screen"), a title-case subject line
 /// ("Broken Screen On Arrival"), a two-word phrase ("a Broken Screen") or
 /// shouting ("BROKEN!!!") is no name.
+#[inline(always)]
 fn in_proper_name(text: &str, hit: Range<usize>) -> bool {
+    // Most hits are lower-case or CJK: ruled out at their first byte, which
+    // must open an ASCII capital or a two-byte letter (Latin-1 to Armenian:
+    // `É`, `Ü`, `Ł`, `Д`).
+    match text.as_bytes().get(hit.start) {
+        Some(&b) if b.is_ascii_uppercase() || (0xC3..=0xD5).contains(&b) => {
+            capitalised_run(text, hit)
+        }
+        _ => false,
+    }
+}
+
+/// [`in_proper_name`] past its first byte (out of line: rarely needed).
+#[inline(never)]
+fn capitalised_run(text: &str, hit: Range<usize>) -> bool {
     let Some(slice) = text.get(hit.clone()) else {
         return false;
     };
