@@ -665,7 +665,12 @@ impl Matcher {
             return;
         }
         negations.sort_unstable_by_key(|c| c.end);
-        contexts.sort_unstable_by_key(|c| c.start);
+        // Context terms are looked up by position (sorted by start) only when
+        // a suppressor or a context may cancel something.
+        let contexts_sorted = !suppressors.is_empty() && !contexts.is_empty();
+        if contexts_sorted {
+            contexts.sort_unstable_by_key(|c| c.start);
+        }
         let near = Near {
             text,
             norm,
@@ -797,6 +802,9 @@ impl Matcher {
             self.apply_rules(&near, parts, unless, out, spans);
         }
         if contexts_matter && !out.is_empty() {
+            if !contexts_sorted {
+                contexts.sort_unstable_by_key(|c| c.start);
+            }
             self.apply_contexts(&near, contexts, out, spans);
         }
     }
@@ -1257,7 +1265,10 @@ fn capitalised_run(text: &str, hit: Range<usize>) -> bool {
     let Some(slice) = text.get(hit.clone()) else {
         return false;
     };
-    if !slice.split(' ').all(capitalised) {
+    // Every word of the hit capitalised: most hits that start with a capital
+    // ("Where is my order") fail at a lower-case letter after a space.
+    let lower_word = |w: &[u8]| matches!(w, [b' ', b] if b.is_ascii_lowercase());
+    if slice.as_bytes().windows(2).any(lower_word) || !slice.split(' ').all(capitalised) {
         return false;
     }
     // The capitalised words before the hit, the first of them, and whether a
