@@ -731,6 +731,7 @@ impl Matcher {
             let (
                 Some(Pattern {
                     role: Role::Term(category),
+                    bound_left,
                     ..
                 }),
                 Ok(term),
@@ -738,11 +739,12 @@ impl Matcher {
             else {
                 continue;
             };
-            if !category.is_defect_escalation() && in_proper_name(text, orig.clone()) {
+            let defect = !category.is_defect_escalation();
+            // Only words (terms bound at their left edge) can be a name's.
+            if defect && *bound_left && in_proper_name(text, orig.clone()) {
                 continue;
             }
-            let negated = !category.is_defect_escalation()
-                && near.negated(h.start, orig.start, &mut cue_hint);
+            let negated = defect && near.negated(h.start, orig.start, &mut cue_hint);
             out.push(TextMatch {
                 start: orig.start,
                 end: orig.end,
