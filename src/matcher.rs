@@ -129,7 +129,7 @@ pub struct Scratch {
     contexts: Vec<Part>,
     /// Per co-occurrence rule, which of its two groups were seen (bits 0 and 1).
     groups_seen: Vec<u8>,
-    /// Where each word of the normalised text starts (see [`word_starts`]), built
+    /// Where each word of the normalised text starts (see [`word_starts_of`]), built
     /// only when rules or contexts need word distances.
     word_starts: Vec<usize>,
     /// The normalised span of each hit in `out`.
@@ -666,11 +666,36 @@ impl Matcher {
         if terms.is_empty() && parts.is_empty() {
             return;
         }
+        negations.sort_unstable_by_key(|c| c.end);
+        // Context terms are looked up by position (sorted by start) only when
+        // a suppressor or a context may cancel something.
+        let contexts_sorted = !suppressors.is_empty() && !contexts.is_empty();
+        if contexts_sorted {
+            contexts.sort_unstable_by_key(|c| c.start);
+        }
+        let near = Near {
+            text,
+            norm,
+            negations,
+            word_starts: &[],
+        };
         if !suppressors.is_empty() {
             // Sorted by start, a hit's suppressors are the few that start less than
-            // the longest suppressor before it.
+            // the longest suppressor before it. A suppressor that ends with an
+            // object that is no order (a context term: "received my coupon")
+            // governs only that object: not a hit about one coordinated with it
+            // ("received my coupon or my parcel").
             suppressors.sort_unstable();
             let longest = self.inner.reach.suppressor_len;
+            let ends_with_object = |s: usize, e: usize| {
+                let k = contexts.partition_point(|c| c.start < s);
+                contexts
+                    .get(k..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|c| c.start < e)
+                    .any(|c| c.end == e)
+            };
             let suppressed = |start: usize, end: usize| {
                 let upto = suppressors.partition_point(|&(s, _)| s < end);
                 suppressors
@@ -679,7 +704,12 @@ impl Matcher {
                     .iter()
                     .rev()
                     .take_while(|&&(s, _)| s + longest > start)
-                    .any(|&(s, e)| start < e && norm.original_range(s..e).is_some())
+                    .any(|&(s, e)| {
+                        start < e
+                            && norm.original_range(s..e).is_some()
+                            && !(ends_with_object(s, e)
+                                && near.coordinates_other_object(e, contexts))
+                    })
             };
             terms.retain(|h| !suppressed(h.start, h.end));
             parts.retain(|p| !suppressed(p.start, p.end));
@@ -687,13 +717,6 @@ impl Matcher {
         // Raw matches come in order of end, so the hits are nearly sorted by
         // start already: the stable sort finds the runs.
         terms.sort_by_key(|h| (h.start, Reverse(h.end), h.pattern));
-        negations.sort_unstable_by_key(|c| c.end);
-        let near = Near {
-            text,
-            norm,
-            negations,
-            word_starts: &[],
-        };
         let mut kept_end = 0;
         // Hits and their nearest cues come in order of position: look their
         // original ranges up from where the last one was found.
@@ -710,6 +733,7 @@ impl Matcher {
             let (
                 Some(Pattern {
                     role: Role::Term(category),
+                    bound_left,
                     ..
                 }),
                 Ok(term),
@@ -717,8 +741,12 @@ impl Matcher {
             else {
                 continue;
             };
-            let negated = !category.is_defect_escalation()
-                && near.negated(h.start, orig.start, &mut cue_hint);
+            let defect = !category.is_defect_escalation();
+            // Only words (terms bound at their left edge) can be a name's.
+            if defect && *bound_left && in_proper_name(text, orig.clone()) {
+                continue;
+            }
+            let negated = defect && near.negated(h.start, orig.start, &mut cue_hint);
             out.push(TextMatch {
                 start: orig.start,
                 end: orig.end,
@@ -778,6 +806,9 @@ impl Matcher {
             self.apply_rules(&near, parts, unless, out, spans);
         }
         if contexts_matter && !out.is_empty() {
+            if !contexts_sorted {
+                contexts.sort_unstable_by_key(|c| c.start);
+            }
             self.apply_contexts(&near, contexts, out, spans);
         }
     }
@@ -841,8 +872,11 @@ impl Matcher {
                 ) else {
                     continue;
                 };
+                // A cue before either part negates the hit: "not missing the
+                // charger", "the charger is not missing".
                 let negated = !rule.category.is_defect_escalation()
-                    && near.negated(a.start, oa.start, &mut cue_hint);
+                    && (near.negated(a.start, oa.start, &mut cue_hint)
+                        || near.negated_between(a.end, oa.end, b.start, ob.start));
                 for (o, p) in [(oa, a), (ob, b)] {
                     out.push(TextMatch {
                         start: o.start,
@@ -871,15 +905,14 @@ impl Matcher {
         }
     }
 
-    /// Drops the hits in `out` that a context cancels.
+    /// Drops the hits in `out` that a context cancels (`contexts` sorted by start).
     fn apply_contexts(
         &self,
         near: &Near<'_>,
-        contexts: &mut [Part],
+        contexts: &[Part],
         out: &mut Vec<TextMatch>,
         spans: &mut Vec<(usize, usize)>,
     ) {
-        contexts.sort_unstable_by_key(|c| c.start);
         let reach = self.inner.reach;
         let metas = &self.inner.contexts;
         let flags: Vec<bool> = spans
@@ -901,6 +934,7 @@ impl Matcher {
                         metas.get(usize::from(c.owner)).is_some_and(|meta| {
                             meta.cancels.contains(m.category)
                                 && near.close_either(c, &hit, meta.within)
+                                && !near.coordinates_other_object(c.end, contexts)
                         })
                     },
                 )
@@ -943,6 +977,97 @@ impl Near<'_> {
                         .and_then(|c| self.text.get(c.end..orig_start))
                         .is_some_and(|gap| !gap.contains(is_sentence_end))
             })
+    }
+
+    /// Whether a negation cue lying wholly between a rule's earlier part (ending
+    /// at normalised offset `after`, original `orig_after`) and its later part
+    /// (starting at `start`, original `orig_start`) negates the later part: it
+    /// ends at most two words before it, and no clause break stands between the
+    /// earlier part and the cue or between the cue and the later part. So "the
+    /// charger is not missing" is negated, while a cue that belongs to the earlier
+    /// part ("without the cable") or opens a clause of its own ("missing, no
+    /// charger") is not.
+    fn negated_between(
+        &self,
+        after: usize,
+        orig_after: usize,
+        start: usize,
+        orig_start: usize,
+    ) -> bool {
+        let before = self.negations.partition_point(|c| c.end <= start);
+        let Some(cue) = before.checked_sub(1).and_then(|i| self.negations.get(i)) else {
+            return false;
+        };
+        if cue.start < after {
+            return false;
+        }
+        let close = self
+            .norm
+            .as_str()
+            .get(cue.end..start)
+            .is_some_and(|gap| words_at_most(gap, 2));
+        close
+            && self
+                .norm
+                .original_range(cue.start..cue.end)
+                .is_some_and(|c| {
+                    let clause = |r: Range<usize>| {
+                        self.text
+                            .get(r)
+                            .is_some_and(|gap| !gap.contains(is_sentence_end))
+                    };
+                    clause(orig_after..c.start) && clause(c.end..orig_start)
+                })
+    }
+
+    /// Whether the context term or suppressor ending at normalised offset `end`
+    /// is joined by a coordinator to an object that is no context term, in the
+    /// same sentence: "not received my coupon or my parcel" is about the parcel
+    /// too, so neither the coupon nor "received my coupon" cancels the hit,
+    /// while "my coupon or my email" or "the coupon code" still does. `contexts`
+    /// are all the context terms found, sorted by start: the objects that are no
+    /// order (whichever context they belong to).
+    ///
+    /// Latin-script coordinators count only with a determiner after them ("or
+    /// my", "und das", "ou le"), so that "and I am upset" is no new object; CJK
+    /// ones ("和", "或") join the object directly.
+    fn coordinates_other_object(&self, end: usize, contexts: &[Part]) -> bool {
+        let text = self.norm.as_str();
+        // The longest context term starting at `at` (or after the space there).
+        let term_at = |at: usize| {
+            let at = if text.as_bytes().get(at) == Some(&b' ') {
+                at + 1
+            } else {
+                at
+            };
+            let k = contexts.partition_point(|p| p.start < at);
+            contexts
+                .get(k..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|p| p.start == at)
+                .map(|p| p.end)
+                .max()
+        };
+        let mut at = end;
+        // A few objects in a row at most ("the coupon code or my email").
+        for _ in 0..8 {
+            if let Some(end) = term_at(at) {
+                at = end;
+                continue;
+            }
+            let Some((det, object)) = coordinated_object(text, at) else {
+                return false;
+            };
+            if !self.close(at, object, 3) {
+                return false;
+            }
+            match term_at(det).or_else(|| term_at(object)) {
+                Some(end) => at = end,
+                None => return true,
+            }
+        }
+        false
     }
 
     /// Whether normalised offsets `end <= start` are at most `within` words apart,
@@ -1047,6 +1172,187 @@ impl Near<'_> {
             self.close(y.end, x.start, within)
         }
     }
+}
+
+/// Coordinators that join a new object to the one before them, each with the
+/// determiners that open the object in its language (normalised forms).
+const COORDINATED: &[(&[&str], &[&str])] = &[
+    (
+        &["or", "and", "nor"],
+        &[
+            "my", "the", "a", "an", "your", "our", "any", "his", "her", "their", "this", "that",
+            "these", "those",
+        ],
+    ),
+    (
+        &["oder", "und"],
+        &[
+            "mein", "meine", "meinen", "das", "die", "der", "den", "ein", "eine", "einen",
+        ],
+    ),
+    (
+        &["ou", "et"],
+        &[
+            "mon", "ma", "mes", "le", "la", "les", "l", "un", "une", "du", "des",
+        ],
+    ),
+    (
+        &["o", "y", "ni"],
+        &["mi", "mis", "el", "la", "los", "las", "un", "una"],
+    ),
+    (
+        &["o", "e", "né"],
+        &[
+            "il", "lo", "la", "gli", "le", "l", "mio", "mia", "miei", "un", "una",
+        ],
+    ),
+];
+
+/// CJK coordinators that join a new object directly ("优惠券和包裹").
+const COORDINATED_CJK: &[&str] = &["和", "或", "或者", "以及", "与", "與"];
+
+/// If normalised `text` goes on at `at` with a coordinator and a new object
+/// (" or my parcel", "和包裹"), where the object's determiner (or the object,
+/// without one) starts and where the object's word starts.
+fn coordinated_object(text: &str, at: usize) -> Option<(usize, usize)> {
+    let rest = text.get(at..)?;
+    if let Some(r) = COORDINATED_CJK.iter().find_map(|c| rest.strip_prefix(c)) {
+        let object = at + (rest.len() - r.len());
+        return r
+            .chars()
+            .next()
+            .is_some_and(is_cjk)
+            .then_some((object, object));
+    }
+    let mut words = rest.strip_prefix(' ')?.splitn(3, ' ');
+    let (coordinator, det) = (words.next()?, words.next()?);
+    words.next()?;
+    COORDINATED
+        .iter()
+        .any(|(cs, ds)| cs.contains(&coordinator) && ds.contains(&det))
+        .then(|| {
+            let det_at = at + 1 + coordinator.len() + 1;
+            (det_at, det_at + det.len() + 1)
+        })
+}
+
+/// The most capitalised words looked at on each side of a hit for
+/// [`in_proper_name`]: names are short, and the bound keeps the check local.
+const MAX_NAME_WORDS: usize = 8;
+
+/// Whether the original `text[hit]` is part of a capitalised multi-word name or
+/// title inside ordinary lower-case text, as in "the Broken Social Scene vinyl"
+/// or "The Broken Social Scene vinyl is great": every word of the hit is
+/// capitalised (`Broken`, not `broken` or `BROKEN`), the run of capitalised words
+/// around it, joined by single spaces, has at least two words besides the hit,
+/// and either a lower-case word comes just before the run, or the run opens a
+/// sentence with `The` (not counted) and a lower-case word follows it. A
+/// capitalised sentence start ("Broken screen"), a title-case subject line
+/// ("Broken Screen On Arrival"), a two-word phrase ("a Broken Screen") or
+/// shouting ("BROKEN!!!") is no name.
+#[inline(always)]
+fn in_proper_name(text: &str, hit: Range<usize>) -> bool {
+    // Most hits are lower-case or CJK: ruled out at their first byte, which
+    // must open an ASCII capital or a two-byte letter (Latin-1 to Armenian:
+    // `É`, `Ü`, `Ł`, `Д`).
+    match text.as_bytes().get(hit.start) {
+        Some(&b) if b.is_ascii_uppercase() || (0xC3..=0xD5).contains(&b) => {
+            capitalised_run(text, hit)
+        }
+        _ => false,
+    }
+}
+
+/// [`in_proper_name`] past its first byte (out of line: rarely needed).
+#[inline(never)]
+fn capitalised_run(text: &str, hit: Range<usize>) -> bool {
+    let Some(slice) = text.get(hit.clone()) else {
+        return false;
+    };
+    // Every word of the hit capitalised: most hits that start with a capital
+    // ("Where is my order") fail at a lower-case letter after a space.
+    let lower_word = |w: &[u8]| matches!(w, [b' ', b] if b.is_ascii_lowercase());
+    if slice.as_bytes().windows(2).any(lower_word) || !slice.split(' ').all(capitalised) {
+        return false;
+    }
+    // The capitalised words before the hit, the first of them, and whether a
+    // lower-case word opens the run.
+    let (mut before, mut at, mut first) = (0, hit.start, None);
+    let lower_before = loop {
+        match word_before(text, at) {
+            Some(word) if capitalised(word) => {
+                before += 1;
+                if before > MAX_NAME_WORDS {
+                    return false;
+                }
+                at -= word.len() + 1;
+                first = Some(word);
+            }
+            Some(word) => break word.chars().next().is_some_and(char::is_lowercase),
+            None => break false,
+        }
+    };
+    let run_start = at;
+    let (mut after, mut at) = (0, hit.end);
+    let lower_after = loop {
+        match word_after(text, at) {
+            Some(word) if capitalised(word) => {
+                after += 1;
+                if after > MAX_NAME_WORDS {
+                    return false;
+                }
+                at += word.len() + 1;
+            }
+            Some(word) => break word.chars().next().is_some_and(char::is_lowercase),
+            None => break false,
+        }
+    };
+    if lower_before {
+        return before + after >= 2;
+    }
+    let opens_sentence = text
+        .get(..run_start)
+        .map(str::trim_end)
+        .is_some_and(|head| head.is_empty() || head.ends_with(['.', '!', '?', ':']));
+    first == Some("The") && opens_sentence && lower_after && before - 1 + after >= 2
+}
+
+/// Whether `word` is capitalised: an upper-case letter, then at least one more
+/// letter, all lower-case.
+fn capitalised(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase) && {
+        let rest = chars.as_str();
+        !rest.is_empty() && rest.chars().all(char::is_lowercase)
+    }
+}
+
+/// The word (letters only) that ends one space before original offset `at`.
+fn word_before(text: &str, at: usize) -> Option<&str> {
+    let head = text.get(..at)?.strip_suffix(' ')?;
+    let start = head
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map(|(i, _)| i)?;
+    let word = head.get(start..)?;
+    // A word glued to something else (`x-Broken`) is not one of a name's words.
+    let glued = head
+        .get(..start)
+        .and_then(|h| h.chars().next_back())
+        .is_some_and(|c| c != ' ');
+    (!glued).then_some(word)
+}
+
+/// The word (letters only) that starts one space after original offset `at`.
+fn word_after(text: &str, at: usize) -> Option<&str> {
+    let tail = text.get(at..)?.strip_prefix(' ')?;
+    let end = tail
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(tail.len(), |(i, _)| i);
+    tail.get(..end).filter(|w| !w.is_empty())
 }
 
 /// The normalised range of the character ending at `end` (empty if none).
@@ -1499,7 +1805,7 @@ mod tests {
                 (C::Damaged, "broken"),
                 (C::AToZClaim, "a to z claim"),
             ],
-            &["no cable needed"],
+            &["no cable needed", "received my coupon"],
             &["not", "never"],
         );
         l.add_rule(
@@ -1627,7 +1933,71 @@ mod tests {
                     ("charger", C::Lost, false, true),
                 ],
             ),
+            (
+                "rule_160_cue_before_the_later_part",
+                "the charger is not missing",
+                &[
+                    ("charger", C::Lost, true, true),
+                    ("missing", C::Lost, true, true),
+                ],
+            ),
+            (
+                "rule_170_cue_of_the_earlier_part",
+                "it came without the cable",
+                &[
+                    ("without", C::Lost, false, true),
+                    ("cable", C::Lost, false, true),
+                ],
+            ),
+            (
+                "rule_180_cue_in_a_clause_of_its_own",
+                "missing, not the charger",
+                &[
+                    ("missing", C::Lost, false, true),
+                    ("charger", C::Lost, false, true),
+                ],
+            ),
             ("context_010_coupon", "coupon not received", &[]),
+            (
+                "context_011_coordinated_object",
+                "not received my coupon or my parcel",
+                &[("not received", C::Lost, false, false)],
+            ),
+            (
+                "context_012_coordinated_context_object",
+                "not received my coupon or the invoice",
+                &[],
+            ),
+            (
+                "context_013_and_a_clause",
+                "not received my coupon and I am upset",
+                &[],
+            ),
+            (
+                "context_014_coordinated_in_another_sentence",
+                "not received my coupon. Or my parcel",
+                &[],
+            ),
+            (
+                "context_015_coordinated_cjk",
+                "没收到优惠券和包裹",
+                &[("没收到", C::Lost, false, false)],
+            ),
+            (
+                "context_016_coordinated_cjk_context",
+                "没收到优惠券和发票",
+                &[],
+            ),
+            (
+                "context_017_suppressor_and_coordinated_object",
+                "not received my coupon and the charger",
+                &[("not received", C::Lost, false, false)],
+            ),
+            (
+                "context_018_suppressor_and_coordinated_context",
+                "not received my coupon and the invoice",
+                &[],
+            ),
             ("context_020_cjk", "还没收到优惠券", &[]),
             (
                 "context_030_cancels_rule_hits",
@@ -1666,6 +2036,89 @@ mod tests {
                 assert_eq!(got, *want, "{name} (dfa: {dfa})");
             }
         }
+    }
+
+    #[test]
+    fn words_of_capitalised_names_are_no_hits() {
+        use RiskCategory as C;
+        let lex = lexicon(
+            &[(C::Damaged, "broken"), (C::Chargeback, "chargeback")],
+            &[],
+            &[],
+        );
+        let m = Matcher::new(&lex).unwrap();
+        // (name, text, hits found)
+        let cases: &[(&str, &str, usize)] = &[
+            (
+                "name_010_band",
+                "the Broken Social Scene vinyl I ordered is great",
+                0,
+            ),
+            (
+                "name_020_the_opens_the_sentence",
+                "The Broken Social Scene vinyl is great",
+                0,
+            ),
+            (
+                "name_030_after_a_sentence",
+                "Thanks. The Broken Social Scene vinyl came",
+                0,
+            ),
+            (
+                "name_040_hit_last_in_the_name",
+                "we love the Lovely Little Broken tour",
+                0,
+            ),
+            ("name_050_sentence_start", "Broken screen, please help", 1),
+            ("name_060_shouting", "BROKEN!!!", 1),
+            (
+                "name_070_title_case_subject",
+                "Subject: Broken Screen On Arrival",
+                1,
+            ),
+            (
+                "name_080_title_case_sentence",
+                "The Broken Screen Arrived Today",
+                1,
+            ),
+            ("name_090_two_words_only", "it came with a Broken Screen", 1),
+            (
+                "name_100_my_opens_the_run",
+                "My Broken Social Scene vinyl came",
+                1,
+            ),
+            (
+                "name_110_punctuation_before",
+                "hi, Broken Social Scene vinyl",
+                1,
+            ),
+            (
+                "name_120_glued_word_before",
+                "x-Broken Social Scene vinyl",
+                1,
+            ),
+            (
+                "name_130_real_hit_after",
+                "the Broken Social Scene vinyl came broken",
+                1,
+            ),
+            (
+                "name_140_escalation_stays",
+                "my bank sent a Chargeback Request Form",
+                1,
+            ),
+            (
+                "name_150_too_long_a_run",
+                "see Aa Ab Ac Ad Ae Af Ag Ah Ai Aj Broken",
+                1,
+            ),
+        ];
+        for (name, text, want) in cases {
+            assert_eq!(scan(&m, text).len(), *want, "{name}");
+        }
+        // Linear on a huge run of capitalised words: each hit looks at a few.
+        let text = format!("the {}vinyl", "Broken ".repeat(100_000));
+        assert_eq!(scan(&m, &text).len(), 100_000);
     }
 
     #[test]
