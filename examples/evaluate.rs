@@ -35,6 +35,22 @@
 //! The CSV reader is a small RFC 4180 reader written here (quoted fields with commas,
 //! newlines and doubled quotes), to keep the crate's dependency tree lean.
 
+
+/// `println!` that ends the run quietly when stdout is closed (`| head`) and with
+/// exit code 1 on any other write error, instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("evaluate: cannot write the output: {e}");
+            std::process::exit(1);
+        }
+    }};
+}
+
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::process::ExitCode;
@@ -81,7 +97,7 @@ fn parse_args() -> Result<Options, Box<dyn Error>> {
             "--show" => show = Some(value("--show")?),
             "--misses" => misses = true,
             "-h" | "--help" => {
-                println!("{USAGE}");
+                outln!("{USAGE}");
                 std::process::exit(0);
             }
             _ if arg.starts_with("--") => return Err(format!("unknown option {arg}").into()),
@@ -379,16 +395,16 @@ fn scored(
             ));
         }
     }
-    println!(
+    outln!(
         "{}: {} rows scored, {left_out} left out (ambiguous)\n",
         opts.file, all.exact.of
     );
-    println!(
+    outln!(
         "{:<8} {:>16} {:>18} {:>16} {:>14} {:>14}",
         "lang", "exact tier", "odr_critical rec.", "odr_high recall", "benign FA", "trap FA"
     );
     for (lang, s) in per_lang.iter().chain([(&"(all)".to_owned(), &all)]) {
-        println!(
+        outln!(
             "{lang:<8} {:>16} {:>18} {:>16} {:>14} {:>14}",
             s.exact.cell(),
             s.critical.cell(),
@@ -397,14 +413,14 @@ fn scored(
             s.trap.cell()
         );
     }
-    println!("\n{:<18} {:>16}", "category", "found (recall)");
+    outln!("\n{:<18} {:>16}", "category", "found (recall)");
     for (c, s) in &per_category {
-        println!("{:<18} {:>16}", c.as_str(), s.cell());
+        outln!("{:<18} {:>16}", c.as_str(), s.cell());
     }
     if opts.misses {
-        println!("\nmisses ({}):", misses.len());
+        outln!("\nmisses ({}):", misses.len());
         for m in &misses {
-            println!("{m}");
+            outln!("{m}");
         }
     }
     Ok(())
@@ -432,7 +448,7 @@ fn per_label(
         );
         let cats: CategorySet = a.categories();
         if opts.show.as_deref() == Some(label.as_str()) {
-            println!("{label}\t{}\t{body}\t{}", tier, describe(body, &a));
+            outln!("{label}\t{}\t{body}\t{}", tier, describe(body, &a));
         }
         for t in [tallies.entry(label.clone()).or_default(), &mut total] {
             t.rows += 1;
@@ -444,7 +460,7 @@ fn per_label(
         }
     }
 
-    println!(
+    outln!(
         "{:<26} {:>5} {:>6} {:>7}  top categories (share of rows)",
         opts.label_column, "rows", "any", "defect"
     );
@@ -457,7 +473,7 @@ fn per_label(
             .take(3)
             .map(|(c, n)| format!("{c} {:.0}%", pct(**n, t.rows)))
             .collect();
-        println!(
+        outln!(
             "{label:<26} {:>5} {:>5.1}% {:>6.1}%  {}",
             t.rows,
             pct(t.any, t.rows),
