@@ -58,7 +58,7 @@ pub use crate::calendar::{
 };
 pub use crate::classify::{Classifier, ClassifierBuilder};
 pub use crate::engine::{Engine, Evaluation};
-pub use crate::lexicon::{CoOccurrence, ContextFilter, Lexicon, LexiconError};
+pub use crate::lexicon::{CoOccurrence, ContextFilter, Lexicon, LexiconError, SyntaxError};
 #[cfg(feature = "mail")]
 pub use crate::mail::{
     split_mbox, Mail, MailError, MailKind, MailReader, MailThreads, MboxEntry, MboxIter,
