@@ -234,9 +234,21 @@ impl MailReader {
             Cow::Borrowed(raw)
         };
         let raw = &*raw;
-        let msg = MessageParser::new()
-            .parse(raw)
-            .ok_or(MailError::NotAMessage)?;
+        // mail-parser (0.11.2 to 0.11.9 at least) has `debug_assert!`s that some
+        // corrupt MIME structures reach (an attached message inside an attached
+        // message cut by the outer boundary): in a build with debug assertions
+        // they panic, where a release build recovers what it can. Such a
+        // message is malformed, not a reason to panic.
+        let parsed = std::panic::catch_unwind(|| MessageParser::new().parse(raw));
+        let msg = match parsed {
+            Ok(msg) => msg.ok_or(MailError::NotAMessage)?,
+            Err(_) => {
+                return Err(MailError::Malformed {
+                    message_id: None,
+                    part: 0,
+                })
+            }
+        };
         let first = msg.parts.first().ok_or(MailError::NotAMessage)?;
         if first.headers.is_empty() {
             return Err(MailError::NotAMessage);
@@ -735,6 +747,23 @@ mod tests {
         assert_eq!(mail.subject.as_deref(), Some("Broken"));
         assert_eq!(mail.at.to_rfc3339(), "2026-11-02T08:00:00+00:00");
         assert_eq!(mail.body, "It arrived damaged.\nPlease refund.");
+    }
+
+    /// A structure that reaches a `debug_assert!` in mail-parser: malformed,
+    /// or (without debug assertions) whatever mail-parser recovers, never a panic.
+    #[test]
+    fn a_message_in_a_message_cut_by_the_boundary_does_not_panic() {
+        let raw = include_bytes!("../../fuzz/seeds/mail/regress-nested-rfc822.eml");
+        match MailReader::new().read(raw) {
+            Ok(mail) => assert!(mail.body.starts_with("See below.")),
+            Err(e) => assert_eq!(
+                e,
+                MailError::Malformed {
+                    message_id: None,
+                    part: 0
+                }
+            ),
+        }
     }
 
     #[test]
