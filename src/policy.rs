@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError, CalendarSpec, ZoneTable};
 use crate::duration;
-#[cfg(any(feature = "toml", feature = "json"))]
 use crate::lexicon::SyntaxError;
 use crate::order::ClaimRules;
 use crate::risk::RiskTier;

@@ -2,6 +2,7 @@
 //! and negation cues, as data (see [`Lexicon`] for the term syntax and file format).
 
 use std::collections::{BTreeMap, HashMap};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -111,14 +112,25 @@ pub enum LexiconError {
 /// assert!(std::error::Error::source(&err).is_some());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct SyntaxError {
     what: &'static str,
     format: &'static str,
     line: usize,
     column: usize,
     message: String,
-    source: Arc<dyn std::error::Error + Send + Sync>,
+    /// Never changed once built, so no broken state can be seen after a panic.
+    source: AssertUnwindSafe<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Clone for SyntaxError {
+    fn clone(&self) -> SyntaxError {
+        SyntaxError {
+            message: self.message.clone(),
+            source: AssertUnwindSafe(Arc::clone(&self.source)),
+            ..*self
+        }
+    }
 }
 
 impl SyntaxError {
@@ -154,7 +166,7 @@ impl SyntaxError {
             line,
             column,
             message: format!("{place}{}", e.message()),
-            source: Arc::new(e),
+            source: AssertUnwindSafe(Arc::new(e)),
         }
     }
 
@@ -167,7 +179,7 @@ impl SyntaxError {
             line: 0,
             column: 0,
             message: e.to_string(),
-            source: Arc::new(e),
+            source: AssertUnwindSafe(Arc::new(e)),
         }
     }
 
@@ -196,7 +208,7 @@ impl SyntaxError {
             line,
             column,
             message: format!("{place}{message}"),
-            source: Arc::new(e),
+            source: AssertUnwindSafe(Arc::new(e)),
         }
     }
 }
@@ -251,7 +263,7 @@ impl std::fmt::Display for SyntaxError {
 
 impl std::error::Error for SyntaxError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.source)
+        Some(&**self.source)
     }
 }
 
@@ -1171,7 +1183,9 @@ fn place_in<V: Doc>(
     rule_error: impl Fn(&V) -> Option<String>,
     context_error: impl Fn(&V) -> Option<String>,
 ) -> Option<String> {
-    let lists: [(&str, &dyn Fn(&V) -> Option<String>); 2] =
+    /// The error an item alone gives, if any.
+    type ItemError<'a, V> = &'a dyn Fn(&V) -> Option<String>;
+    let lists: [(&str, ItemError<'_, V>); 2] =
         [("rules", &rule_error), ("contexts", &context_error)];
     for (key, error) in lists {
         let Some(items) = doc.field(key).and_then(Doc::items) else {
