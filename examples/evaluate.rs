@@ -35,7 +35,6 @@
 //! The CSV reader is a small RFC 4180 reader written here (quoted fields with commas,
 //! newlines and doubled quotes), to keep the crate's dependency tree lean.
 
-
 /// `println!` that ends the run quietly when stdout is closed (`| head`) and with
 /// exit code 1 on any other write error, instead of panicking.
 macro_rules! outln {
@@ -397,11 +396,17 @@ fn scored(
     }
     outln!(
         "{}: {} rows scored, {left_out} left out (ambiguous)\n",
-        opts.file, all.exact.of
+        opts.file,
+        all.exact.of
     );
     outln!(
         "{:<8} {:>16} {:>18} {:>16} {:>14} {:>14}",
-        "lang", "exact tier", "odr_critical rec.", "odr_high recall", "benign FA", "trap FA"
+        "lang",
+        "exact tier",
+        "odr_critical rec.",
+        "odr_high recall",
+        "benign FA",
+        "trap FA"
     );
     for (lang, s) in per_lang.iter().chain([(&"(all)".to_owned(), &all)]) {
         outln!(
@@ -462,7 +467,10 @@ fn per_label(
 
     outln!(
         "{:<26} {:>5} {:>6} {:>7}  top categories (share of rows)",
-        opts.label_column, "rows", "any", "defect"
+        opts.label_column,
+        "rows",
+        "any",
+        "defect"
     );
     let pct = |n: usize, d: usize| 100.0 * n as f64 / d.max(1) as f64;
     for (label, t) in tallies.iter().chain([(&"(all)".to_owned(), &total)]) {

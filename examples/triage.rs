@@ -63,14 +63,18 @@ fn main() -> ExitCode {
             Err(code) => return code,
         }
     }
+    // Bad messages (files, threads) of `--mail`, counted apart from lines.
     #[cfg(feature = "mail")]
-    {
+    let bad_mail = {
         let mut tickets = Vec::new();
-        bad += mail.chain_into(|id| reader.line_of(id), &mut tickets);
+        let bad_mail = mail.chain_into(|id| reader.line_of(id), &mut tickets);
         for (line, ticket) in tickets {
             triage.add(line, &ticket);
         }
-    }
+        bad_mail
+    };
+    #[cfg(not(feature = "mail"))]
+    let bad_mail = 0;
     bad += triage.report_errors();
 
     let stdout = std::io::stdout();
@@ -88,8 +92,8 @@ fn main() -> ExitCode {
             return code;
         }
     }
-    if bad > 0 {
-        eprintln!("{bad} bad line(s)");
+    if let Some(summary) = common::bad_summary(bad, bad_mail) {
+        eprintln!("{summary}");
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -311,3 +311,272 @@ pub fn calendar(data: &[u8]) {
         assert_eq!(due, t, "add disagrees with the minute walker");
     }
 }
+
+// The examples' readers, compiled here as the examples compile them.
+#[path = "../examples/common/mod.rs"]
+mod common;
+#[path = "../examples/common/odr_csv.rs"]
+mod odr_csv;
+
+/// The number of lines of `bytes` as the readers count them (a last line
+/// without `\n` counts).
+fn line_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The triage line reader (`examples/common`'s `TicketReader`, shared by
+/// `triage`, `sla_board` and `classify`): no panic; every line it reports has a
+/// number within the input, in increasing order; a valid ticket's id is unique,
+/// `line_of` finds it on its line, and its history starts with the line's
+/// buyer message and never goes back in time.
+pub fn triage(data: &[u8]) {
+    let lines = line_count(data);
+    let mut reader = common::TicketReader::new(data);
+    let mut last = 0;
+    let mut ids = std::collections::HashSet::new();
+    while let Some(line) = reader.next_line().expect("reading bytes never fails") {
+        let n = match line {
+            common::Line::Ticket(n, ticket) => {
+                assert!(ids.insert(ticket.id.clone()), "duplicate id {}", ticket.id);
+                assert_eq!(reader.line_of(&ticket.id), Some(n));
+                let first = ticket.messages.first().expect("the line's own message");
+                assert_eq!(first.kind, MessageKind::BuyerMessage);
+                assert!(ticket.messages.windows(2).all(|w| w[0].at <= w[1].at));
+                n
+            }
+            common::Line::Bad(n, reason) => {
+                assert!(!reason.is_empty());
+                n
+            }
+        };
+        assert!(n > last && n <= lines, "line {n} after {last} of {lines}");
+        last = n;
+    }
+}
+
+/// The `odr_report` CSV readers (`examples/common/odr_csv.rs`), on the same
+/// bytes as orders and as defects: no panic; every bad row's line is within the
+/// input; every accepted order or defect has a non-empty id on one line, found
+/// in the input (when it has no quotes, which the csv crate reads leniently).
+pub fn odr_csv(data: &[u8]) {
+    // CSV ends lines with `\n`, `\r\n` or a lone `\r`.
+    let lone_cr = data
+        .iter()
+        .zip(data.iter().skip(1).map(Some).chain([None]))
+        .filter(|(&b, next)| b == b'\r' && *next != Some(&b'\n'))
+        .count();
+    let lines = (line_count(data) + lone_cr) as u64;
+    // Quoted fields double their quotes: an id is in the text as is or undoubled.
+    let text = String::from_utf8_lossy(data);
+    let undoubled = text.replace("\"\"", "\"");
+    let quoted = data.contains(&b'"');
+    let found = |id: &str| {
+        !id.contains(['\n', '\r']) && (quoted || text.contains(id) || undoubled.contains(id))
+    };
+    let mut orders = Vec::new();
+    let result = odr_csv::read_orders("f.csv", data, |o| orders.push(o));
+    let bad = match result {
+        Ok(bad) => bad,
+        Err(fatal) => vec![fatal],
+    };
+    for e in &bad {
+        assert!(e.line <= lines, "{e} beyond line {lines}");
+    }
+    for o in &orders {
+        let id = o.id.as_str();
+        assert!(!id.is_empty() && found(id), "order id {id:?}");
+    }
+    let mut defects = Vec::new();
+    let result = odr_csv::read_defects("f.csv", data, |d| defects.push(d));
+    let bad = match result {
+        Ok(bad) => bad,
+        Err(fatal) => vec![fatal],
+    };
+    for e in &bad {
+        assert!(e.line <= lines, "{e} beyond line {lines}");
+    }
+    for d in &defects {
+        for id in [d.id.as_str(), d.order_id.as_str()] {
+            assert!(!id.is_empty() && found(id), "defect id {id:?}");
+        }
+    }
+}
+
+/// Amazon's reports (feature `amazon-reports`), the same bytes read as each:
+/// no panic; an error's line is within the (decoded) input; every accepted
+/// All Orders row's order id is in the text, `get` finds it, reading the file
+/// again changes nothing, and the orders written back as a report read back to
+/// the same orders; every feedback row's order id is in the text.
+#[cfg(feature = "amazon-reports")]
+pub fn amazon(data: &[u8]) {
+    use odr_guard::amazon::{
+        decode_report, AmazonOrders, FeedbackReport, PerformanceReport, ReportError, ReportOptions,
+    };
+    use odr_guard::Marketplace;
+
+    let options = ReportOptions::new();
+    let decoded = decode_report("r.txt", data, &options);
+    let (text, lines) = match &decoded {
+        Ok((text, _)) => (text.as_ref(), line_count(text.as_bytes()) as u64),
+        Err(e) => {
+            // Lines of the inflated text when gzip: not checked here.
+            let gzip = data.starts_with(&[0x1f, 0x8b]);
+            assert!(gzip || e.line() <= line_count(data) as u64, "{e}");
+            return;
+        }
+    };
+    let within = |e: &ReportError| assert!(e.line() <= lines, "{e}: beyond line {lines}");
+
+    let mut orders = AmazonOrders::new(options);
+    match orders.read("r.txt", data) {
+        Err(e) => {
+            within(&e);
+            assert!(orders.is_empty(), "a failed file left orders behind");
+        }
+        Ok(read) => {
+            assert!(read.orders <= read.rows && read.orders as usize == orders.len());
+            let all: Vec<_> = orders.iter().collect();
+            for o in &all {
+                let id = o.order.id.as_str();
+                assert!(!id.is_empty() && text.contains(id), "order id {id:?}");
+                assert_eq!(orders.get(id).as_ref(), Some(o));
+            }
+            let again = orders
+                .read("r.txt", data)
+                .expect("the same file reads again");
+            assert_eq!(again.orders, read.orders);
+            assert_eq!(
+                orders.iter().collect::<Vec<_>>(),
+                all,
+                "a re-read changed orders"
+            );
+            // Written back (ids quoted: the reader unquotes one level) and read
+            // into a fresh reader: the same ids, times, channels and states.
+            let mut report = String::from(
+                "amazon-order-id\tpurchase-date\tlast-updated-date\torder-status\tfulfillment-channel\n",
+            );
+            for o in &all {
+                let status = if o.order.cancelled {
+                    "Cancelled"
+                } else {
+                    "Shipped"
+                };
+                let channel = match o.order.fulfillment {
+                    odr_guard::odr::Fulfillment::Amazon => "AFN",
+                    odr_guard::odr::Fulfillment::Merchant => "MFN",
+                };
+                report.push_str(&format!(
+                    "\"{}\"\t{}\t{}\t{status}\t{channel}\n",
+                    o.order.id.as_str(),
+                    o.purchased_at.to_rfc3339(),
+                    o.last_updated.to_rfc3339(),
+                ));
+            }
+            let mut back = AmazonOrders::new(options);
+            back.read("back.txt", report.as_bytes())
+                .unwrap_or_else(|e| panic!("written back, {e}\n{report}"));
+            assert_eq!(back.len(), all.len());
+            for (b, o) in back.iter().zip(&all) {
+                assert_eq!(b.order.id, o.order.id);
+                assert_eq!(
+                    (b.purchased_at, b.last_updated),
+                    (o.purchased_at, o.last_updated)
+                );
+                assert_eq!(b.order.fulfillment, o.order.fulfillment);
+                assert_eq!(b.order.cancelled, o.order.cancelled);
+            }
+        }
+    }
+
+    for options in [options, ReportOptions::new().marketplace(Marketplace::De)] {
+        match FeedbackReport::read("f.txt", data, &options) {
+            Err(e) => within(&e),
+            Ok(report) => {
+                assert!((report.entries.len() as u64) < lines.max(1));
+                for entry in &report.entries {
+                    let id = entry.order_id.as_str();
+                    assert!(
+                        !id.is_empty() && text.contains(id),
+                        "feedback order id {id:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    match PerformanceReport::read("p.json", data, &options) {
+        Err(e) => within(&e),
+        Ok(report) => assert!(!report.marketplaces.is_empty()),
+    }
+}
+
+/// The most bytes of text a mail may hold per byte of input (charsets expand
+/// one byte to at most three of UTF-8), plus a constant.
+#[cfg(feature = "mail")]
+const MAIL_GROWTH: usize = 4;
+
+/// E-mail (feature `mail`): the bytes as one message and as an mbox file. No
+/// panic; mbox entries are numbered from 1, their separator lines increase and
+/// stay within the file, and together they hold no more bytes than the file;
+/// a mail's text is bounded by its bytes; threads hold no more entries than
+/// mails, each in time order; and every classifier match of a threaded ticket
+/// is a span on char boundaries of its message's field.
+#[cfg(feature = "mail")]
+pub fn mail(data: &[u8]) {
+    use odr_guard::mail::{split_mbox, MailReader, MailThreads};
+    use odr_guard::text::Field;
+
+    let reader = MailReader::new().seller_address("help@shop.example");
+    let lines = line_count(data);
+    let mut mails = Vec::new();
+    let read = |raw: &[u8], mails: &mut Vec<_>| {
+        if let Ok(mail) = reader.read(raw) {
+            let odr_guard::mail::Mail { body, subject, .. } = &mail;
+            let text = body.len() + subject.as_ref().map_or(0, String::len);
+            assert!(
+                text <= MAIL_GROWTH * raw.len() + 64,
+                "{text} bytes of text from {}",
+                raw.len()
+            );
+            if let Some(id) = &mail.message_id {
+                assert!(!id.is_empty());
+            }
+            mails.push(mail);
+        }
+    };
+    read(data, &mut mails);
+    let (mut last_line, mut total) = (0, 0);
+    for (i, entry) in split_mbox(data).enumerate() {
+        assert_eq!(entry.index, i + 1);
+        assert!(
+            entry.line > last_line && entry.line <= lines,
+            "separator line {}",
+            entry.line
+        );
+        last_line = entry.line;
+        total += entry.bytes.len();
+        assert!(total <= data.len());
+        read(&entry.bytes, &mut mails);
+    }
+    let count = mails.len();
+    let tickets = MailThreads::from_iter(mails).into_tickets();
+    assert!(tickets.len() <= count);
+    let entries: usize = tickets.iter().map(|t| t.messages.len()).sum();
+    assert!(entries <= count);
+    for ticket in &tickets {
+        assert!(!ticket.id.is_empty());
+        assert!(ticket.messages.windows(2).all(|w| w[0].at <= w[1].at));
+        for m in classifier().classify(ticket).matches() {
+            let message = ticket
+                .messages
+                .get(m.message)
+                .expect("a match names a message");
+            let field = match m.field {
+                Field::Subject => message.subject.as_deref().unwrap_or(""),
+                Field::Body => &message.body,
+            };
+            assert!(m.start < m.end && m.end <= field.len(), "{m:?}");
+            assert!(field.is_char_boundary(m.start) && field.is_char_boundary(m.end));
+        }
+    }
+}

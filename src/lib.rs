@@ -118,7 +118,7 @@ pub mod ticket;
 pub use crate::calendar::{Calendar, CalendarComputeError, CalendarError, CalendarSpec};
 pub use crate::classify::Classifier;
 pub use crate::engine::{Engine, Evaluation};
-pub use crate::lexicon::{Lexicon, LexiconError};
+pub use crate::lexicon::{Lexicon, LexiconError, SyntaxError};
 pub use crate::market::Marketplace;
 pub use crate::matcher::BuildError;
 pub use crate::odr::{OdrError, OdrTracker};

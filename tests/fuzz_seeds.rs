@@ -17,6 +17,12 @@ const TARGETS: &[(&str, Check)] = &[
     ("policy", checks::policy),
     ("sla", checks::sla),
     ("calendar", checks::calendar),
+    ("triage", checks::triage),
+    ("odr_csv", checks::odr_csv),
+    #[cfg(feature = "amazon-reports")]
+    ("amazon", checks::amazon),
+    #[cfg(feature = "mail")]
+    ("mail", checks::mail),
 ];
 
 #[test]

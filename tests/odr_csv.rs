@@ -39,6 +39,28 @@ g,2026-10-02,amazon,,maybe
     assert!(orders[1].cancelled && orders[1].fulfillment == Fulfillment::Amazon);
 }
 
+/// Found by the `odr_csv` fuzz target: an unclosed quote made the next rows one
+/// order's id, and the row after the closing quote's rest its date and channel.
+#[test]
+fn a_quote_left_open_is_a_bad_row_not_a_merged_order() {
+    let csv = "order_id,order_date,fulfillment
+a,2026-10-01,merchant
+\"b,2026-10-01,amazon
+c,2026-10-02,merchant
+\"d,2026-10-03,merchant
+e,2026-10-04,amazon
+";
+    let mut orders = Vec::new();
+    let bad = odr_csv::read_orders("orders.csv", csv.as_bytes(), |o| orders.push(o)).unwrap();
+    let got: Vec<String> = bad.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        got,
+        ["orders.csv:3: a field spans lines: is a quote left open?"]
+    );
+    let ids: Vec<&str> = orders.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["a", "e"]);
+}
+
 #[test]
 fn minimal_headers_and_defect_rows() {
     let orders = "order_id,order_date,fulfillment\na,2026-10-01,merchant\n";

@@ -169,9 +169,11 @@ fn bad_messages_are_reported_with_their_file_and_the_rest_flows_on() {
         "tests/data/mail/no_body.eml: message <nobody-1@example>: no body",
         "tests/data/mail/not_a_message.eml: not an e-mail message",
         "tests/data/mail/mixed.mbox: message 2 (line 9): message <mix-2@example>: no `Date:` header",
+        "\n7 bad message(s)\n",
     ] {
         assert!(err.contains(want), "{want:?} not in:\n{err}");
     }
+    assert!(!err.contains("bad line"), "no line was bad:\n{err}");
     let rows = lines(&out);
     let mut ids: Vec<&str> = rows.iter().filter_map(|r| r["id"].as_str()).collect();
     ids.sort_unstable();

@@ -244,6 +244,19 @@ pub fn stream_tickets<R: BufRead>(
     }
 }
 
+/// The closing count of what was bad: input lines (and their evaluation errors)
+/// and e-mail messages (or files, or threads) of `--mail`, each said as what it
+/// is: `2 bad line(s)`, `1 bad message(s)`, `2 bad line(s), 1 bad message(s)`;
+/// `None` when nothing was bad.
+pub fn bad_summary(lines: usize, messages: usize) -> Option<String> {
+    match (lines, messages) {
+        (0, 0) => None,
+        (l, 0) => Some(format!("{l} bad line(s)")),
+        (0, m) => Some(format!("{m} bad message(s)")),
+        (l, m) => Some(format!("{l} bad line(s), {m} bad message(s)")),
+    }
+}
+
 /// Reports that standard input could not be read; the run ends with exit code 1.
 pub fn read_failed(program: &str, e: &io::Error) -> ExitCode {
     eprintln!("{program}: cannot read standard input: {e}");

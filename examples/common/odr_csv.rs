@@ -118,7 +118,15 @@ fn read_rows<R: io::Read>(
         match rdr.read_record(&mut row) {
             Ok(false) => break,
             Ok(true) => {
-                if let Err(reason) = each(&cols, &row) {
+                // The csv crate reads a quote left open up to the next quote,
+                // however many lines later, and goes on after it: the rows in
+                // between would silently become one row's field.
+                let checked = if row.iter().any(|f| f.contains(['\n', '\r'])) {
+                    Err("a field spans lines: is a quote left open?".to_owned())
+                } else {
+                    each(&cols, &row)
+                };
+                if let Err(reason) = checked {
                     let line = row.position().map_or(0, |p| p.line());
                     bad.push(RowError {
                         file: file.to_owned(),

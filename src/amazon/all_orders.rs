@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Offset, TimeZone};
 use hashbrown::{DefaultHashBuilder, HashTable};
 
 use super::text::{decode_report, Charset};
-use super::{clean, lines, ReportError, ReportErrorKind, ReportOptions};
+use super::{clean, is_comma_separated, lines, ReportError, ReportErrorKind, ReportOptions};
 use crate::market::Fulfillment;
 use crate::market::Marketplace;
 use crate::odr::Order;
@@ -357,15 +357,24 @@ fn parse_time_fast(s: &str) -> Option<DateTime<FixedOffset>> {
         .single()
 }
 
-/// RFC 3339 with an offset; leniently also `+0000` offsets.
-fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
+/// RFC 3339 with an offset; leniently also `+0000` offsets. A leap second
+/// (`23:59:60`), which chrono keeps as a 61st second, is `Err` (the
+/// `expected` of the error).
+fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, &'static str> {
     if let Some(t) = parse_time_fast(s) {
-        return Some(t);
+        return Ok(t);
     }
-    DateTime::parse_from_rfc3339(s)
+    let t = DateTime::parse_from_rfc3339(s)
         .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
-        .ok()
+        .map_err(|_| TIME)?;
+    if t.timestamp_subsec_nanos() >= 1_000_000_000 {
+        return Err("a time without a leap second (23:59:60)");
+    }
+    Ok(t)
 }
+
+/// What a time column holds.
+const TIME: &str = "an RFC 3339 time with an offset";
 
 /// The header: for each column of the file, which of `COLUMNS` it is.
 struct Header<'t> {
@@ -380,12 +389,28 @@ impl<'t> Header<'t> {
         let mut names = [""; 6];
         let mut found = [false; 6];
         let mut last = 0;
+        if is_comma_separated(line) {
+            return Err(ReportError::new(
+                file,
+                1,
+                None,
+                ReportErrorKind::NotTabSeparated,
+            ));
+        }
         for (i, name) in line.split('\t').enumerate() {
             let name = clean(name);
-            let slot = COLUMNS
-                .iter()
-                .position(|c| c.eq_ignore_ascii_case(name))
-                .filter(|&s| !found.get(s).copied().unwrap_or(true));
+            let slot = COLUMNS.iter().position(|c| c.eq_ignore_ascii_case(name));
+            if let Some(s) = slot {
+                if found.get(s).copied().unwrap_or(false) {
+                    let column = COLUMNS.get(s).copied().unwrap_or(ID);
+                    return Err(ReportError::new(
+                        file,
+                        1,
+                        None,
+                        ReportErrorKind::DuplicateColumn { column },
+                    ));
+                }
+            }
             match slot {
                 Some(s) => {
                     if let (Some(f), Some(n)) = (found.get_mut(s), names.get_mut(s)) {
@@ -526,12 +551,9 @@ impl AmazonOrders {
                 )
             };
             let purchase = purchase.ok_or_else(|| short(1))?;
-            let purchased_at = parse_time(purchase)
-                .ok_or_else(|| bad(1, purchase, "an RFC 3339 time with an offset"))?;
+            let purchased_at = parse_time(purchase).map_err(|e| bad(1, purchase, e))?;
             let last_updated = match updated.filter(|u| !u.is_empty()) {
-                Some(u) => {
-                    parse_time(u).ok_or_else(|| bad(2, u, "an RFC 3339 time with an offset"))?
-                }
+                Some(u) => parse_time(u).map_err(|e| bad(2, u, e))?,
                 None => purchased_at,
             };
             let channel = channel.ok_or_else(|| short(4))?;
@@ -601,6 +623,55 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Files that must not read: (name, file, the error's message).
+    #[test]
+    fn bad_headers_and_times_are_errors() {
+        let table: &[(&str, &str, &str)] = &[
+            (
+                "duplicate010",
+                "amazon-order-id\tpurchase-date\torder-status\tfulfillment-channel\tpurchase-date\n\
+                 1\t2026-10-01T10:00:00Z\tShipped\tMFN\t2026-10-09T10:00:00Z\n",
+                "f.txt:1: header has two `purchase-date` columns",
+            ),
+            (
+                "duplicate in other case020",
+                "amazon-order-id\tpurchase-date\torder-status\tfulfillment-channel\tAmazon-Order-Id\n",
+                "f.txt:1: header has two `amazon-order-id` columns",
+            ),
+            (
+                "comma-separated030",
+                "amazon-order-id,purchase-date,order-status,fulfillment-channel\n\
+                 1,2026-10-01T10:00:00Z,Shipped,MFN\n",
+                "f.txt:1: header is comma-separated: expected tab-separated values",
+            ),
+            (
+                "leap second040",
+                "amazon-order-id\tpurchase-date\torder-status\tfulfillment-channel\n\
+                 1\t2016-12-31T23:59:60Z\tShipped\tMFN\n",
+                "f.txt:2: column `purchase-date`: `2016-12-31T23:59:60Z` is not a time without a leap second (23:59:60)",
+            ),
+            (
+                "leap second with offset050",
+                "amazon-order-id\tpurchase-date\tlast-updated-date\torder-status\tfulfillment-channel\n\
+                 1\t2016-12-31T10:00:00Z\t2017-01-01T08:59:60+09:00\tShipped\tMFN\n",
+                "f.txt:2: column `last-updated-date`: `2017-01-01T08:59:60+09:00` is not a time without a leap second (23:59:60)",
+            ),
+        ];
+        for (name, file, want) in table {
+            let err = AmazonOrders::default()
+                .read("f.txt", file.as_bytes())
+                .err()
+                .unwrap_or_else(|| panic!("{name}: read"));
+            assert_eq!(err.to_string(), *want, "{name}");
+        }
+        // Columns the reader does not use may repeat.
+        let file = "amazon-order-id\tpurchase-date\torder-status\tfulfillment-channel\tsku\tsku\n\
+                    1\t2026-10-01T10:00:00Z\tShipped\tMFN\ta\tb\n";
+        assert!(AmazonOrders::default()
+            .read("f.txt", file.as_bytes())
+            .is_ok());
+    }
+
     fn chrono_parse(s: &str) -> Option<DateTime<FixedOffset>> {
         DateTime::parse_from_rfc3339(s)
             .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
@@ -625,7 +696,7 @@ mod tests {
             if let Some(fast) = parse_time_fast(s) {
                 assert_eq!(Some(fast), chrono_parse(s), "{s}");
             }
-            assert_eq!(parse_time(s), chrono_parse(s), "{s}");
+            assert_eq!(parse_time(s).ok(), chrono_parse(s), "{s}");
         }
         assert!(parse_time_fast("2026-10-01T10:00:00.123Z").is_none());
     }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::text::{decode_report, Charset};
-use super::{clean, lines, ReportError, ReportErrorKind, ReportOptions};
+use super::{clean, is_comma_separated, lines, ReportError, ReportErrorKind, ReportOptions};
 use crate::market::Marketplace;
 use crate::odr::{Defect, DefectId, OrderId, Stars};
 
@@ -229,6 +229,14 @@ impl FeedbackReport {
         let (_, header) = rows
             .next()
             .ok_or_else(|| ReportError::new(file, 0, None, ReportErrorKind::Empty))?;
+        if is_comma_separated(header) {
+            return Err(ReportError::new(
+                file,
+                1,
+                None,
+                ReportErrorKind::NotTabSeparated,
+            ));
+        }
         let header: Vec<&str> = header.split('\t').map(clean).collect();
         let [date_col, rating_col, comments_col, order_col] = layout(file, &header)?;
         let column_name = |i: usize| header.get(i).copied().or(ENGLISH.get(i).copied());
@@ -316,5 +324,23 @@ fn infer_format(date: &str, japanese: bool) -> Option<FeedbackDateFormat> {
         Some(FeedbackDateFormat::YearMonthDay)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comma_separated_report_says_so() {
+        let text = "Date,Rating,Comments,Your Response,Order ID,Rater Email\n\
+                    03/10/26,1,Never arrived,,111-0000001-0000001,a@example.com\n";
+        let err = FeedbackReport::read("f.csv", text.as_bytes(), &ReportOptions::new())
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("f.csv:1: header is comma-separated: expected tab-separated values")
+        );
     }
 }

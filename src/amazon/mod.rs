@@ -104,6 +104,17 @@ pub enum ReportErrorKind {
         /// The column (Amazon's English name).
         column: &'static str,
     },
+    /// A column the reader uses appears twice in the header: which one holds the
+    /// value is unknown.
+    #[error("header has two `{column}` columns")]
+    DuplicateColumn {
+        /// The column (Amazon's English name).
+        column: &'static str,
+    },
+    /// The header has commas but no tab: a CSV file (e.g. saved from a
+    /// spreadsheet), where Amazon's flat files are tab-separated.
+    #[error("header is comma-separated: expected tab-separated values")]
+    NotTabSeparated,
     /// The header is not one of the report's known layouts.
     #[error("header is not a seller feedback report ({columns} columns, want 6 or 9)")]
     FeedbackLayout {
@@ -238,6 +249,11 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = (u64, &str)> {
         .zip(1u64..)
         .map(|(l, n)| (n, l.strip_suffix('\r').unwrap_or(l)))
         .filter(|(_, l)| !l.trim().is_empty())
+}
+
+/// Whether a header line is comma- instead of tab-separated.
+pub(crate) fn is_comma_separated(header: &str) -> bool {
+    !header.contains('\t') && header.contains(',')
 }
 
 /// A field without surrounding blanks and (lenient) surrounding double quotes.

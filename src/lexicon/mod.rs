@@ -2,6 +2,7 @@
 //! and negation cues, as data (see [`Lexicon`] for the term syntax and file format).
 
 use std::collections::{BTreeMap, HashMap};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -82,14 +83,188 @@ pub enum LexiconError {
         /// The distance given.
         within: u32,
     },
-    /// The lexicon file is not valid TOML or JSON, or has an unknown key.
-    #[error("invalid lexicon {format}: {message}")]
-    Syntax {
-        /// `toml` or `json`.
-        format: &'static str,
-        /// What the parser reported.
-        message: String,
-    },
+    /// The lexicon file is not valid TOML or JSON, or has an unknown key: where
+    /// and what the parser said, naming the rule or context it is in.
+    #[error(transparent)]
+    Syntax(SyntaxError),
+}
+
+/// A policy or lexicon file that the TOML or JSON parser rejected: where (line and
+/// column, from 1) and what the parser said, with the parser's own error as the
+/// [`source`](std::error::Error::source).
+///
+/// The column counts characters. For TOML it is where the offending key or value
+/// starts; for JSON, as with `serde_json`, where the parser stopped (the end of the
+/// offending value).
+///
+/// ```
+/// use odr_guard::{Lexicon, LexiconError};
+///
+/// let text = "[terms]\nrefund = [\"money back\"]\ndamaged = 3\n";
+/// let Err(LexiconError::Syntax(err)) = Lexicon::from_toml_str(text) else {
+///     return Err("a number is not a list of terms".into());
+/// };
+/// assert_eq!((err.format(), err.line(), err.column()), ("toml", 3, 11));
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid lexicon toml: line 3, column 11: invalid type: integer `3`, expected a sequence"
+/// );
+/// assert!(std::error::Error::source(&err).is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct SyntaxError {
+    what: &'static str,
+    format: &'static str,
+    line: usize,
+    column: usize,
+    message: String,
+    /// Never changed once built, so no broken state can be seen after a panic.
+    source: AssertUnwindSafe<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Clone for SyntaxError {
+    fn clone(&self) -> SyntaxError {
+        SyntaxError {
+            message: self.message.clone(),
+            source: AssertUnwindSafe(Arc::clone(&self.source)),
+            ..*self
+        }
+    }
+}
+
+impl SyntaxError {
+    /// `toml` or `json`.
+    pub fn format(&self) -> &'static str {
+        self.format
+    }
+
+    /// The line, from 1; 0 when the parser gave no position.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column in characters, from 1; 0 when the parser gave no position.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// What was wrong, without the position (with the rule, context or field it is
+    /// in when that is known).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// A TOML error; `what` names the file kind (`policy file`), `place` the item
+    /// it is in (`rules[0] \`r\`: `, or empty).
+    #[cfg(feature = "toml")]
+    pub(crate) fn toml(what: &'static str, text: &str, e: toml::de::Error, place: &str) -> Self {
+        let (line, column) = e.span().map_or((0, 0), |span| position(text, span.start));
+        SyntaxError {
+            what,
+            format: "toml",
+            line,
+            column,
+            message: format!("{place}{}", e.message()),
+            source: AssertUnwindSafe(Arc::new(e)),
+        }
+    }
+
+    /// An error of the TOML writer (no position).
+    #[cfg(feature = "toml")]
+    pub(crate) fn toml_write(what: &'static str, e: toml::ser::Error) -> Self {
+        SyntaxError {
+            what,
+            format: "toml",
+            line: 0,
+            column: 0,
+            message: e.to_string(),
+            source: AssertUnwindSafe(Arc::new(e)),
+        }
+    }
+
+    /// A JSON error, as [`SyntaxError::toml`].
+    #[cfg(feature = "json")]
+    pub(crate) fn json(what: &'static str, text: &str, e: serde_json::Error, place: &str) -> Self {
+        let full = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        let message = full.strip_suffix(&suffix).unwrap_or(&full);
+        let (line, column) = if e.line() == 0 {
+            (0, 0)
+        } else {
+            // serde_json counts bytes consumed on the line: count characters.
+            let start = text
+                .split_inclusive('\n')
+                .take(e.line() - 1)
+                .map(str::len)
+                .sum::<usize>();
+            let line_bytes = text.as_bytes().get(start..).unwrap_or_default();
+            let line_bytes = line_bytes.get(..e.column()).unwrap_or(line_bytes);
+            (e.line(), chars_in(line_bytes).max(1))
+        };
+        SyntaxError {
+            what,
+            format: "json",
+            line,
+            column,
+            message: format!("{place}{message}"),
+            source: AssertUnwindSafe(Arc::new(e)),
+        }
+    }
+}
+
+/// Characters in UTF-8 bytes (a cut last character counts as one).
+#[cfg(any(feature = "toml", feature = "json"))]
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
+/// The 1-based line and character column of byte `offset` of `text`.
+#[cfg(feature = "toml")]
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let line = memchr::memchr_iter(b'\n', before).count() + 1;
+    let column = chars_in(before.get(line_start..).unwrap_or_default()) + 1;
+    (line, column)
+}
+
+impl PartialEq for SyntaxError {
+    /// Equal when they say the same thing at the same place (the parsers' errors
+    /// are not compared).
+    fn eq(&self, other: &SyntaxError) -> bool {
+        (
+            self.what,
+            self.format,
+            self.line,
+            self.column,
+            &self.message,
+        ) == (
+            other.what,
+            other.format,
+            other.line,
+            other.column,
+            &other.message,
+        )
+    }
+}
+
+impl Eq for SyntaxError {}
+
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: ", self.what)?;
+        if self.line > 0 {
+            write!(f, "line {}, column {}: ", self.line, self.column)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SyntaxError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&**self.source)
+    }
 }
 
 /// A parsed term: its normal form and which edges are open (`*`).
@@ -895,9 +1070,29 @@ impl Lexicon {
     /// of [`Lexicon::add_term`], in file order.
     #[cfg(feature = "toml")]
     pub fn from_toml_str(text: &str) -> Result<Lexicon, LexiconError> {
-        let file: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Syntax {
-            format: "toml",
-            message: e.message().to_owned(),
+        let file: LexiconFile = toml::from_str(text).map_err(|e| {
+            let place = toml::from_str::<toml::Table>(text)
+                .ok()
+                .and_then(|t| {
+                    place_in(
+                        &toml::Value::Table(t),
+                        e.message(),
+                        |v| {
+                            v.clone()
+                                .try_into::<RuleFile>()
+                                .err()
+                                .map(|e| e.message().to_owned())
+                        },
+                        |v| {
+                            v.clone()
+                                .try_into::<ContextFile>()
+                                .err()
+                                .map(|e| e.message().to_owned())
+                        },
+                    )
+                })
+                .unwrap_or_default();
+            LexiconError::Syntax(SyntaxError::toml("invalid lexicon toml", text, e, &place))
         })?;
         Lexicon::try_from(file)
     }
@@ -918,12 +1113,98 @@ impl Lexicon {
     /// of [`Lexicon::add_term`].
     #[cfg(feature = "json")]
     pub fn from_json_str(text: &str) -> Result<Lexicon, LexiconError> {
-        let file: LexiconFile = serde_json::from_str(text).map_err(|e| LexiconError::Syntax {
-            format: "json",
-            message: e.to_string(),
+        let file: LexiconFile = serde_json::from_str(text).map_err(|e| {
+            let place = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| {
+                    let full = e.to_string();
+                    let suffix = format!(" at line {} column {}", e.line(), e.column());
+                    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
+                    place_in(
+                        &v,
+                        &message,
+                        |v| {
+                            serde_json::from_value::<RuleFile>(v.clone())
+                                .err()
+                                .map(|e| e.to_string())
+                        },
+                        |v| {
+                            serde_json::from_value::<ContextFile>(v.clone())
+                                .err()
+                                .map(|e| e.to_string())
+                        },
+                    )
+                })
+                .unwrap_or_default();
+            LexiconError::Syntax(SyntaxError::json("invalid lexicon json", text, e, &place))
         })?;
         Lexicon::try_from(file)
     }
+}
+
+/// A parsed TOML or JSON document, as far as [`place_in`] reads it.
+#[cfg(any(feature = "toml", feature = "json"))]
+trait Doc: Sized {
+    fn field(&self, key: &str) -> Option<&Self>;
+    fn items(&self) -> Option<&[Self]>;
+    fn text(&self) -> Option<&str>;
+}
+
+#[cfg(feature = "toml")]
+impl Doc for toml::Value {
+    fn field(&self, key: &str) -> Option<&Self> {
+        self.get(key)
+    }
+    fn items(&self) -> Option<&[Self]> {
+        self.as_array().map(Vec::as_slice)
+    }
+    fn text(&self) -> Option<&str> {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "json")]
+impl Doc for serde_json::Value {
+    fn field(&self, key: &str) -> Option<&Self> {
+        self.get(key)
+    }
+    fn items(&self) -> Option<&[Self]> {
+        self.as_array().map(Vec::as_slice)
+    }
+    fn text(&self) -> Option<&str> {
+        self.as_str()
+    }
+}
+
+/// Which rule or context a file's error is in (`rules[0] \`missing_part\`: `,
+/// `contexts[1]: `): the first one that, read alone, fails with the same message.
+#[cfg(any(feature = "toml", feature = "json"))]
+fn place_in<V: Doc>(
+    doc: &V,
+    message: &str,
+    rule_error: impl Fn(&V) -> Option<String>,
+    context_error: impl Fn(&V) -> Option<String>,
+) -> Option<String> {
+    /// The error an item alone gives, if any.
+    type ItemError<'a, V> = &'a dyn Fn(&V) -> Option<String>;
+    let lists: [(&str, ItemError<'_, V>); 2] =
+        [("rules", &rule_error), ("contexts", &context_error)];
+    for (key, error) in lists {
+        let Some(items) = doc.field(key).and_then(Doc::items) else {
+            continue;
+        };
+        for (i, item) in items.iter().enumerate() {
+            if error(item).as_deref() == Some(message) {
+                let name = item
+                    .field("name")
+                    .and_then(Doc::text)
+                    .map(|n| format!(" `{n}`"))
+                    .unwrap_or_default();
+                return Some(format!("{key}[{i}]{name}: "));
+            }
+        }
+    }
+    None
 }
 
 /// Simplified ↔ Traditional conversion tables from [`builtin::HANT_HANS`].
@@ -964,6 +1245,113 @@ impl ScriptTables {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Syntax errors keep their place and name the rule or context they are in:
+    /// (name, text, line, column, message).
+    #[cfg(feature = "toml")]
+    #[test]
+    fn toml_syntax_errors_keep_their_place() {
+        let table: &[(&str, &str, usize, usize, &str)] = &[
+            (
+                "type010",
+                "[terms]\nrefund = [\"money back\"]\ndamaged = [3]\n",
+                3,
+                12,
+                "invalid lexicon toml: line 3, column 12: invalid type: integer `3`, expected a string",
+            ),
+            (
+                "unknown_top020",
+                "negations = []\nwords = []\n",
+                2,
+                1,
+                "invalid lexicon toml: line 2, column 1: unknown field `words`, expected one of `suppressors`, `negations`, `terms`, `rules`, `contexts`",
+            ),
+            (
+                "unknown_in_rule030",
+                "[[rules]]\nname = \"missing_charger\"\ncategory = \"not_as_described\"\nall = [[\"missing\"], [\"charger\"]]\nwithn = 3\n",
+                5,
+                1,
+                "invalid lexicon toml: line 5, column 1: rules[0] `missing_charger`: unknown field `withn`, expected one of `name`, `category`, `all`, `within`, `unless`",
+            ),
+            (
+                "unknown_in_context040",
+                "[[contexts]]\ncancels = [\"x\"]\nterms = [\"y\"]\n[[contexts]]\ncancels = [\"x\"]\nterm = [\"y\"]\n",
+                6,
+                1,
+                "invalid lexicon toml: line 6, column 1: contexts[1]: unknown field `term`, expected one of `cancels`, `terms`, `within`",
+            ),
+            (
+                "missing_in_rule050",
+                "[[rules]]\nname = \"r\"\nall = [[\"a\"], [\"b\"]]",
+                1,
+                1,
+                "invalid lexicon toml: line 1, column 1: rules[0] `r`: missing field `category`",
+            ),
+        ];
+        for (name, text, line, column, want) in table {
+            let Err(LexiconError::Syntax(e)) = Lexicon::from_toml_str(text) else {
+                panic!("{name}: not a syntax error");
+            };
+            assert_eq!(
+                (e.format(), e.line(), e.column()),
+                ("toml", *line, *column),
+                "{name}"
+            );
+            assert_eq!(e.to_string(), *want, "{name}");
+            let whole = LexiconError::Syntax(e.clone());
+            let source = std::error::Error::source(&whole);
+            assert!(
+                source.is_some_and(|s| s.downcast_ref::<toml::de::Error>().is_some()),
+                "{name}: the parser's error is the source"
+            );
+        }
+    }
+
+    /// As [`toml_syntax_errors_keep_their_place`], in JSON.
+    #[cfg(feature = "json")]
+    #[test]
+    fn json_syntax_errors_keep_their_place() {
+        let table: &[(&str, &str, usize, usize, &str)] = &[
+            (
+                "type010",
+                "{\"terms\": {\"damaged\": [3]}}",
+                1,
+                24,
+                "invalid lexicon json: line 1, column 24: invalid type: integer `3`, expected a string",
+            ),
+            (
+                "unknown_in_rule020",
+                "{\"rules\": [\n {\"name\": \"r\", \"category\": \"refund\", \"all\": [[\"a\"], [\"b\"]], \"withn\": 3}\n]}",
+                2,
+                67,
+                "invalid lexicon json: line 2, column 67: rules[0] `r`: unknown field `withn`, expected one of `name`, `category`, `all`, `within`, `unless`",
+            ),
+            (
+                "unknown_in_context030",
+                "{\"contexts\": [{\"cancels\": [\"x\"], \"terms\": [\"y\"], \"within\": 2, \"x\": 1}]}",
+                1,
+                65,
+                "invalid lexicon json: line 1, column 65: contexts[0]: unknown field `x`, expected one of `cancels`, `terms`, `within`",
+            ),
+        ];
+        for (name, text, line, column, want) in table {
+            let Err(LexiconError::Syntax(e)) = Lexicon::from_json_str(text) else {
+                panic!("{name}: not a syntax error");
+            };
+            assert_eq!(
+                (e.format(), e.line(), e.column()),
+                ("json", *line, *column),
+                "{name}"
+            );
+            assert_eq!(e.to_string(), *want, "{name}");
+            let whole = LexiconError::Syntax(e.clone());
+            let source = std::error::Error::source(&whole);
+            assert!(
+                source.is_some_and(|s| s.downcast_ref::<serde_json::Error>().is_some()),
+                "{name}: the parser's error is the source"
+            );
+        }
+    }
     use RiskCategory as C;
 
     #[test]
@@ -1127,7 +1515,7 @@ mod tests {
             assert!(
                 matches!(
                     Lexicon::from_toml_str(text),
-                    Err(LexiconError::Syntax { format: "toml", .. })
+                    Err(LexiconError::Syntax(ref e)) if e.format() == "toml"
                 ),
                 "{name}"
             );
@@ -1221,7 +1609,7 @@ mod tests {
         }
         assert!(matches!(
             Lexicon::from_toml_str("[[rules]]\nname = \"r\"\nall = [[\"a\"], [\"b\"]]"),
-            Err(LexiconError::Syntax { .. })
+            Err(LexiconError::Syntax(_))
         ));
     }
 

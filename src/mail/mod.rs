@@ -14,10 +14,11 @@ mod mbox;
 mod relay;
 mod thread;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use mail_parser::{HeaderValue, MessageParser, MessagePart, MimeHeaders, PartType};
 
 use crate::market::Marketplace;
 use crate::ticket::{Message, MessageKind};
@@ -224,9 +225,32 @@ impl MailReader {
         if !starts_with_field(raw) {
             return Err(MailError::NotAMessage);
         }
-        let msg = MessageParser::new()
-            .parse(raw)
-            .ok_or(MailError::NotAMessage)?;
+        // Old Mac mail ends lines with CR alone: read those as line ends.
+        let raw: Cow<'_, [u8]> = if memchr::memchr(b'\n', raw).is_none() && raw.contains(&b'\r') {
+            Cow::Owned(
+                raw.iter()
+                    .map(|&b| if b == b'\r' { b'\n' } else { b })
+                    .collect(),
+            )
+        } else {
+            Cow::Borrowed(raw)
+        };
+        let raw = &*raw;
+        // mail-parser (0.11.2 to 0.11.9 at least) has `debug_assert!`s that some
+        // corrupt MIME structures reach (an attached message inside an attached
+        // message cut by the outer boundary): in a build with debug assertions
+        // they panic, where a release build recovers what it can. Such a
+        // message is malformed, not a reason to panic.
+        let parsed = std::panic::catch_unwind(|| MessageParser::new().parse(raw));
+        let msg = match parsed {
+            Ok(msg) => msg.ok_or(MailError::NotAMessage)?,
+            Err(_) => {
+                return Err(MailError::Malformed {
+                    message_id: None,
+                    part: 0,
+                })
+            }
+        };
         let first = msg.parts.first().ok_or(MailError::NotAMessage)?;
         if first.headers.is_empty() {
             return Err(MailError::NotAMessage);
@@ -258,69 +282,33 @@ impl MailReader {
                 _ => {}
             }
         }
-        let at = match msg.date() {
-            Some(d) if d.is_valid() => DateTime::from_timestamp(d.to_timestamp(), 0),
-            _ => None,
-        };
+        let date_value = msg
+            .headers()
+            .iter()
+            .find(|h| h.name == mail_parser::HeaderName::Date)
+            .and_then(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
+            .map(|v| String::from_utf8_lossy(v).trim().to_owned());
+        let zone = date_value.as_deref().and_then(numeric_zone);
+        let at = msg.date().and_then(|d| instant(d, zone));
         let at = match (at, fields.has_date) {
             (Some(at), _) => at,
             (None, false) => return Err(MailError::MissingDate { message_id }),
             (None, true) => {
-                let value = msg
-                    .headers()
-                    .iter()
-                    .find(|h| h.name == mail_parser::HeaderName::Date)
-                    .and_then(|h| raw.get(h.offset_start as usize..h.offset_end as usize))
-                    .map(|v| String::from_utf8_lossy(v).trim().to_owned())
-                    .unwrap_or_default();
+                let value = date_value.unwrap_or_default();
                 return Err(MailError::BadDate { message_id, value });
             }
         };
 
         let mut body = String::new();
-        for (i, &part_id) in msg.text_body.iter().enumerate() {
-            let Some(part) = msg.parts.get(part_id as usize) else {
-                continue;
-            };
-            if part.is_encoding_problem {
-                return Err(MailError::Malformed {
+        if let Err((part, problem)) = read_texts(&msg, 0, &mut body) {
+            return Err(match problem {
+                PartProblem::Malformed => MailError::Malformed { message_id, part },
+                PartProblem::Charset(charset) => MailError::UnknownCharset {
                     message_id,
-                    part: part_id as usize,
-                });
-            }
-            if let Some(charset) = part.content_type().and_then(|c| c.attribute("charset")) {
-                if !known_charset(charset) {
-                    return Err(MailError::UnknownCharset {
-                        message_id,
-                        part: part_id as usize,
-                        charset: charset.to_owned(),
-                    });
-                }
-            }
-            if let Some(text) = msg.body_text(i) {
-                if !body.is_empty() {
-                    body.push('\n');
-                }
-                push_lf(&mut body, &text);
-            }
-        }
-        // A multipart whose boundaries are never closed leaves its text parts
-        // filed as attachments: read the unnamed plain-text ones rather than
-        // classify nothing.
-        if msg.text_body.is_empty() {
-            for &part_id in &msg.attachments {
-                let Some(part) = msg.parts.get(part_id as usize) else {
-                    continue;
-                };
-                if let (mail_parser::PartType::Text(text), None) =
-                    (&part.body, part.attachment_name())
-                {
-                    if !body.is_empty() {
-                        body.push('\n');
-                    }
-                    push_lf(&mut body, text);
-                }
-            }
+                    part,
+                    charset,
+                },
+            });
         }
 
         let from = msg
@@ -383,6 +371,161 @@ impl MailReader {
             via_amazon,
         })
     }
+}
+
+/// How deep attached messages (`message/rfc822`) are read.
+const MAX_NESTING: usize = 4;
+
+/// What is wrong with a text part.
+enum PartProblem {
+    Malformed,
+    Charset(String),
+}
+
+/// Appends the text of `msg` to `body`: its text parts (HTML ones as text), else,
+/// for a multipart whose boundaries are never closed (which leaves its text parts
+/// filed as attachments), its unnamed plain-text attachments; then the text of
+/// attached messages, `depth` levels in at most [`MAX_NESTING`]. A problem names
+/// the part of `msg` (for an attached message, the attachment's part).
+fn read_texts(
+    msg: &mail_parser::Message<'_>,
+    depth: usize,
+    body: &mut String,
+) -> Result<(), (usize, PartProblem)> {
+    let push = |text: &str, body: &mut String| {
+        if !body.is_empty() {
+            body.push('\n');
+        }
+        push_lf(body, text);
+    };
+    for &part_id in &msg.text_body {
+        let Some(part) = msg.parts.get(part_id as usize) else {
+            continue;
+        };
+        if part.is_encoding_problem {
+            return Err((part_id as usize, PartProblem::Malformed));
+        }
+        let charset = part.content_type().and_then(|c| c.attribute("charset"));
+        if let Some(charset) = charset {
+            if !known_charset(charset) {
+                return Err((part_id as usize, PartProblem::Charset(charset.to_owned())));
+            }
+        }
+        let text = match &part.body {
+            PartType::Text(t) => latin1_fallback(msg, part, charset).unwrap_or(Cow::Borrowed(t)),
+            PartType::Html(h) => {
+                let html = latin1_fallback(msg, part, charset).unwrap_or(Cow::Borrowed(h));
+                Cow::Owned(mail_parser::decoders::html::html_to_text(&html))
+            }
+            _ => continue,
+        };
+        push(&text, body);
+    }
+    if msg.text_body.is_empty() {
+        for &part_id in &msg.attachments {
+            let Some(part) = msg.parts.get(part_id as usize) else {
+                continue;
+            };
+            if let (PartType::Text(text), None) = (&part.body, part.attachment_name()) {
+                let charset = part.content_type().and_then(|c| c.attribute("charset"));
+                let text = latin1_fallback(msg, part, charset).unwrap_or(Cow::Borrowed(text));
+                push(&text, body);
+            }
+        }
+    }
+    if depth < MAX_NESTING {
+        for &part_id in &msg.attachments {
+            if let Some(PartType::Message(nested)) =
+                msg.parts.get(part_id as usize).map(|p| &p.body)
+            {
+                read_texts(nested, depth + 1, body).map_err(|(_, e)| (part_id as usize, e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A text part that declares no charset and is not UTF-8 (mail-parser then
+/// replaces every non-ASCII byte with U+FFFD): its bytes read as windows-1252,
+/// what such mail almost always is (Latin-1 and its Windows superset).
+fn latin1_fallback<'a>(
+    msg: &mail_parser::Message<'_>,
+    part: &MessagePart<'_>,
+    charset: Option<&str>,
+) -> Option<Cow<'a, str>> {
+    if charset.is_some() {
+        return None;
+    }
+    let raw = msg
+        .raw_message()
+        .get(part.offset_body as usize..part.offset_end as usize)?;
+    let bytes: Cow<'_, [u8]> = match part.encoding {
+        mail_parser::Encoding::None => Cow::Borrowed(raw),
+        mail_parser::Encoding::QuotedPrintable => {
+            Cow::Owned(mail_parser::decoders::quoted_printable::quoted_printable_decode(raw)?)
+        }
+        mail_parser::Encoding::Base64 => {
+            Cow::Owned(mail_parser::decoders::base64::base64_decode(raw)?)
+        }
+    };
+    if std::str::from_utf8(&bytes).is_ok() {
+        return None;
+    }
+    let decode = mail_parser::decoders::charsets::map::charset_decoder(b"windows-1252")?;
+    Some(Cow::Owned(decode(&bytes)))
+}
+
+/// The numeric zone of a `Date:` value (`+hhmm` or `-hhmm` after the time) in
+/// minutes east of UTC, whatever its range; `None` for an obsolete zone name
+/// (`GMT`, `EST`, ...) or none. Read here because mail-parser keeps the hours
+/// modulo 12 (`+1300` becomes `+0100`, `+9959` becomes `+0359`).
+fn numeric_zone(value: &str) -> Option<i32> {
+    let mut tokens = value.split_whitespace();
+    tokens.find(|t| t.contains(':'))?;
+    let zone = tokens.next()?;
+    let (sign, digits) = match zone.split_at_checked(1)? {
+        ("+", d) => (1, d),
+        ("-", d) => (-1, d),
+        _ => return None,
+    };
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i32 = digits.parse().ok()?;
+    let (hours, minutes) = (n / 100, n % 100);
+    if minutes >= 60 {
+        // Not minutes east of UTC at all: out of range whatever the hours.
+        return Some(i32::MAX);
+    }
+    Some(sign * (hours * 60 + minutes))
+}
+
+/// The instant of a parsed `Date:`, or `None` when it names no real time: the day
+/// must exist (no 31 February) and the offset be a real one, at most 14 hours
+/// from UTC with minutes below 60 (`+9959` is not). `zone` is the numeric zone
+/// in minutes east, read from the raw value (see [`numeric_zone`]); without one,
+/// mail-parser's reading of a zone name.
+fn instant(d: &mail_parser::DateTime, zone: Option<i32>) -> Option<DateTime<Utc>> {
+    let minutes = match zone {
+        Some(m) => m,
+        None => {
+            let m = i32::from(d.tz_hour) * 60 + i32::from(d.tz_minute);
+            if d.tz_before_gmt {
+                -m
+            } else {
+                m
+            }
+        }
+    };
+    if minutes.unsigned_abs() > 14 * 60 {
+        return None;
+    }
+    let local = NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))?
+        .and_hms_opt(u32::from(d.hour), u32::from(d.minute), u32::from(d.second))?;
+    let at = FixedOffset::east_opt(minutes * 60)?
+        .from_local_datetime(&local)
+        .single()?;
+    Some(at.with_timezone(&Utc))
 }
 
 fn marketplace_of(s: Sender) -> Option<Marketplace> {
@@ -481,5 +624,174 @@ fn ids(v: &HeaderValue<'_>) -> Vec<String> {
         HeaderValue::Text(t) => vec![t.to_string()],
         HeaderValue::TextList(l) => l.iter().map(|t| t.to_string()).collect(),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &[u8] = b"From: buyer@example.net\nDate: Mon, 2 Nov 2026 09:00:00 +0000\n";
+
+    fn read(rest: &[u8]) -> Result<Mail, MailError> {
+        MailReader::new().read(&[HEAD, rest].concat())
+    }
+
+    /// Text parts without a charset that are not UTF-8 read as windows-1252:
+    /// (name, rest of the message, body).
+    #[test]
+    fn undeclared_latin1_keeps_its_letters() {
+        let table: &[(&str, &[u8], &str)] = &[
+            (
+                "no content-type010",
+                b"\nGer\xe4t besch\xe4digt\n",
+                "Gerät beschädigt",
+            ),
+            (
+                "plain020",
+                b"Content-Type: text/plain\n\nGer\xe4t besch\xe4digt, 20 \x80\n",
+                "Gerät beschädigt, 20 €",
+            ),
+            (
+                "quoted-printable030",
+                b"Content-Transfer-Encoding: quoted-printable\n\nr=E9clamation A-to-z\n",
+                "réclamation A-to-z",
+            ),
+            (
+                "base64040",
+                b"Content-Transfer-Encoding: base64\n\nculjbGFtYXRpb24=\n",
+                "réclamation",
+            ),
+            (
+                "html050",
+                b"Content-Type: text/html\n\n<p>Ger\xe4t kaputt</p>\n",
+                "Gerät kaputt",
+            ),
+            (
+                "utf-8 stays utf-8 060",
+                "Content-Type: text/plain\n\nGerät\n".as_bytes(),
+                "Gerät",
+            ),
+            (
+                "a declared charset is not second-guessed070",
+                b"Content-Type: text/plain; charset=utf-8\n\nGer\xe4t\n",
+                "Ger\u{fffd}t",
+            ),
+        ];
+        for (name, rest, want) in table {
+            let mail = read(rest).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(mail.body, *want, "{name}");
+        }
+    }
+
+    /// `Date:` values: (value, the instant in RFC 3339, or `None` for an error).
+    #[test]
+    fn dates_with_impossible_offsets_or_days_are_errors() {
+        let table: &[(&str, Option<&str>)] = &[
+            (
+                "Mon, 2 Nov 2026 09:00:00 +0000",
+                Some("2026-11-02T09:00:00+00:00"),
+            ),
+            (
+                "Mon, 2 Nov 2026 09:00:00 -0530",
+                Some("2026-11-02T14:30:00+00:00"),
+            ),
+            (
+                "Mon, 2 Nov 2026 23:00:00 +1400",
+                Some("2026-11-02T09:00:00+00:00"),
+            ),
+            (
+                "Mon, 2 Nov 2026 00:00:00 -1400",
+                Some("2026-11-02T14:00:00+00:00"),
+            ),
+            // New Zealand in summer: not read as +0100.
+            (
+                "Mon, 2 Nov 2026 22:00:00 +1300 (NZDT)",
+                Some("2026-11-02T09:00:00+00:00"),
+            ),
+            (
+                "Mon, 2 Nov 2026 04:00:00 EST",
+                Some("2026-11-02T09:00:00+00:00"),
+            ),
+            ("Mon, 2 Nov 2026 09:00:00 +9959", None),
+            ("Mon, 2 Nov 2026 09:00:00 +1401", None),
+            ("Mon, 2 Nov 2026 09:00:00 -1500", None),
+            ("Mon, 2 Nov 2026 09:00:00 +0160", None),
+            ("Sat, 31 Feb 2026 09:00:00 +0000", None),
+        ];
+        for (value, want) in table {
+            let raw = format!("From: a@example.net\nDate: {value}\nMessage-ID: <d@x>\n\nHi\n");
+            let got = MailReader::new().read(raw.as_bytes());
+            match want {
+                Some(t) => {
+                    let mail = got.unwrap_or_else(|e| panic!("{value}: {e}"));
+                    assert_eq!(mail.at.to_rfc3339(), *t, "{value}");
+                }
+                None => assert_eq!(
+                    got.err(),
+                    Some(MailError::BadDate {
+                        message_id: Some("d@x".to_owned()),
+                        value: (*value).to_owned(),
+                    }),
+                    "{value}"
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn cr_only_line_ends_read_as_line_ends() {
+        let raw = b"From: buyer@example.net\rDate: Mon, 2 Nov 2026 09:00:00 +0100\r\
+            Subject: Broken\r\rIt arrived damaged.\rPlease refund.\r";
+        let mail = MailReader::new()
+            .read(raw)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(mail.subject.as_deref(), Some("Broken"));
+        assert_eq!(mail.at.to_rfc3339(), "2026-11-02T08:00:00+00:00");
+        assert_eq!(mail.body, "It arrived damaged.\nPlease refund.");
+    }
+
+    /// A structure that reaches a `debug_assert!` in mail-parser: malformed,
+    /// or (without debug assertions) whatever mail-parser recovers, never a panic.
+    #[test]
+    fn a_message_in_a_message_cut_by_the_boundary_does_not_panic() {
+        let raw = include_bytes!("../../fuzz/seeds/mail/regress-nested-rfc822.eml");
+        match MailReader::new().read(raw) {
+            Ok(mail) => assert!(mail.body.starts_with("See below.")),
+            Err(e) => assert_eq!(
+                e,
+                MailError::Malformed {
+                    message_id: None,
+                    part: 0
+                }
+            ),
+        }
+    }
+
+    #[test]
+    fn attached_messages_are_read() {
+        let rest = b"Content-Type: multipart/mixed; boundary=\"b\"\n\n\
+            --b\nContent-Type: text/plain\n\nSee my first message below.\n\
+            --b\nContent-Type: message/rfc822\n\n\
+            From: buyer@example.net\nDate: Sun, 1 Nov 2026 09:00:00 +0000\nSubject: order\n\n\
+            Still nothing. I will file an A-to-z claim.\n\
+            --b--\n";
+        let mail = read(rest).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            mail.body,
+            "See my first message below.\nStill nothing. I will file an A-to-z claim."
+        );
+        // A broken part inside an attached message is named by the attachment.
+        let rest = b"Content-Type: multipart/mixed; boundary=\"b\"\n\n\
+            --b\nContent-Type: text/plain\n\nSee below.\n\
+            --b\nContent-Type: message/rfc822\n\n\
+            From: buyer@example.net\nDate: Sun, 1 Nov 2026 09:00:00 +0000\n\
+            Content-Type: text/plain; charset=x-unknown\n\nHi\n\
+            --b--\n";
+        assert!(
+            matches!(read(rest), Err(MailError::UnknownCharset { part: 2, .. })),
+            "{:?}",
+            read(rest)
+        );
     }
 }

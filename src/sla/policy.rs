@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{day_end, Calendar, CalendarError, CalendarSpec, ZoneTable};
 use crate::claim::ClaimRules;
 use crate::duration;
+use crate::lexicon::SyntaxError;
 use crate::market::Marketplace;
 use crate::risk::RiskTier;
 use crate::sla::{Rule, RuleSet};
@@ -22,10 +23,10 @@ use crate::ticket::Author;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PolicyError {
-    /// The text is not valid TOML or JSON for a policy (the parser's message names
-    /// the line and field).
-    #[error("policy file: {0}")]
-    Syntax(String),
+    /// The text is not valid TOML or JSON for a policy: where (line and column)
+    /// and what the parser said (for JSON, naming the field too).
+    #[error(transparent)]
+    Syntax(SyntaxError),
     /// A tier name is not one of the five tiers.
     #[error("{field}: unknown tier `{name}`")]
     UnknownTier {
@@ -518,6 +519,10 @@ pub struct Policy {
     inner: Arc<Inner>,
 }
 
+/// What a [`PolicyError::Syntax`] calls the text.
+#[cfg(any(feature = "toml", feature = "json"))]
+const POLICY_FILE: &str = "policy file";
+
 impl Policy {
     /// Reads a policy from TOML text.
     ///
@@ -526,8 +531,8 @@ impl Policy {
     /// the validation errors of [`Policy::try_from`].
     #[cfg(feature = "toml")]
     pub fn from_toml_str(text: &str) -> Result<Policy, PolicyError> {
-        let spec: PolicySpec =
-            toml::from_str(text).map_err(|e| PolicyError::Syntax(e.to_string()))?;
+        let spec: PolicySpec = toml::from_str(text)
+            .map_err(|e| PolicyError::Syntax(SyntaxError::toml(POLICY_FILE, text, e, "")))?;
         Policy::try_from(spec)
     }
 
@@ -540,7 +545,7 @@ impl Policy {
         let spec: PolicySpec = serde_json::from_str(text).map_err(|e| {
             // serde_json says only "line 1 column 58": name the field too.
             let place = json_path::locate(text).unwrap_or_default();
-            PolicyError::Syntax(format!("{place}{e}"))
+            PolicyError::Syntax(SyntaxError::json(POLICY_FILE, text, e, &place))
         })?;
         Policy::try_from(spec)
     }
@@ -551,7 +556,8 @@ impl Policy {
     /// Only if the TOML writer fails, which valid policies do not cause.
     #[cfg(feature = "toml")]
     pub fn to_toml_string(&self) -> Result<String, PolicyError> {
-        toml::to_string(&self.to_spec()).map_err(|e| PolicyError::Syntax(e.to_string()))
+        toml::to_string(&self.to_spec())
+            .map_err(|e| PolicyError::Syntax(SyntaxError::toml_write(POLICY_FILE, e)))
     }
 
     /// The plain form of this policy (for serialisation).
@@ -1152,6 +1158,105 @@ mod tests {
         [tiers.low]
         first_response = "24h"
     "#;
+
+    /// A syntax error keeps its place: (name, text, line, column, message).
+    #[cfg(feature = "toml")]
+    #[test]
+    fn toml_syntax_errors_keep_their_place() {
+        let table: &[(&str, &str, usize, usize, &str)] = &[
+            (
+                "type010",
+                "fallback = \"low\"\n\n[tiers.odr_critical]\nfirst_response = 3\n",
+                4,
+                18,
+                "policy file: line 4, column 18: invalid type: integer `3`, expected a string",
+            ),
+            (
+                "unknown_key020",
+                "fallback = \"low\"\nfalback = \"low\"\n",
+                2,
+                1,
+                "policy file: line 2, column 1: unknown field `falback`, expected one of `fallback`, `tiers`, `rules`, `compliance`, `other_channels`, `auto_reply`, `cap_due_at_claim_window`, `claim_window`, `calendars`",
+            ),
+            (
+                "syntax030",
+                "[tiers.odr_critical\nfirst_response = \"1h\"\n",
+                1,
+                20,
+                "policy file: line 1, column 20: unclosed table, expected `]`",
+            ),
+            (
+                "wide040",
+                "# Größe\n[tiers.odr_critical]\nfirst_response = \"1h\" \n  at_risk = \"ü\"\n",
+                4,
+                13,
+                "policy file: line 4, column 13: invalid type: string \"ü\", expected f64",
+            ),
+        ];
+        for (name, text, line, column, want) in table {
+            let Err(PolicyError::Syntax(e)) = Policy::from_toml_str(text) else {
+                panic!("{name}: not a syntax error");
+            };
+            assert_eq!(
+                (e.format(), e.line(), e.column()),
+                ("toml", *line, *column),
+                "{name}"
+            );
+            assert_eq!(e.to_string(), *want, "{name}");
+            let whole = PolicyError::Syntax(e.clone());
+            let source = std::error::Error::source(&whole);
+            assert!(
+                source.is_some_and(|s| s.downcast_ref::<toml::de::Error>().is_some()),
+                "{name}: the parser's error is the source"
+            );
+        }
+    }
+
+    /// As [`toml_syntax_errors_keep_their_place`], in JSON (with the field named).
+    #[cfg(feature = "json")]
+    #[test]
+    fn json_syntax_errors_keep_their_place() {
+        let table: &[(&str, &str, usize, usize, &str)] = &[
+            (
+                "type010",
+                "{\n  \"fallback\": \"low\",\n  \"tiers\": {\"low\": {\"first_response\": 3}}\n}",
+                3,
+                39,
+                "policy file: line 3, column 39: tier `low`: first_response: invalid type: integer `3`, expected a string",
+            ),
+            (
+                "eof020",
+                "{\"fallback\": \"low\"",
+                1,
+                18,
+                "policy file: line 1, column 18: EOF while parsing an object",
+            ),
+            (
+                "wide030",
+                "{\"other_channels\": [\"ñandú\"], \"x\": 1}",
+                1,
+                33,
+                "policy file: line 1, column 33: unknown field `x`, expected one of `fallback`, `tiers`, `rules`, `compliance`, `other_channels`, `auto_reply`, `cap_due_at_claim_window`, `claim_window`, `calendars`",
+            ),
+        ];
+        for (name, text, line, column, want) in table {
+            let Err(PolicyError::Syntax(e)) = Policy::from_json_str(text) else {
+                panic!("{name}: not a syntax error");
+            };
+            assert_eq!(
+                (e.format(), e.line(), e.column()),
+                ("json", *line, *column),
+                "{name}"
+            );
+            assert_eq!(e.to_string(), *want, "{name}");
+            let whole = PolicyError::Syntax(e.clone());
+            let source = std::error::Error::source(&whole);
+            assert!(
+                source.is_some_and(|s| s.downcast_ref::<serde_json::Error>().is_some()),
+                "{name}: the parser's error is the source"
+            );
+        }
+    }
 
     #[test]
     fn default_policy_is_the_seed_table() {
