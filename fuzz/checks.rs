@@ -281,13 +281,27 @@ fn random_calendar(b: &mut Bytes<'_>) -> Option<(Calendar, DateTime<Utc>)> {
 
 /// Calendar arithmetic against a minute walker: `add(start, d)` is the end of the
 /// minute at which the walker, counting the open minutes from `start` by
-/// `is_open`, reaches `d`, and `between(start, add(start, d)) == d`.
+/// `is_open`, reaches `d`, and `between(start, add(start, d)) == d`; business
+/// days never go back (`n + 1` days come no earlier than `n`, and after the start).
 pub fn calendar(data: &[u8]) {
     let mut b = Bytes::new(data);
     let Some((cal, start)) = random_calendar(&mut b) else {
         return;
     };
     let minutes = i64::from(b.u16() % 1500);
+    // Business days: 0 days is the start itself; one more day never comes
+    // earlier, and a whole day comes after the start (it is on a later date).
+    let days = u32::from(b.u16() % 40);
+    assert_eq!(cal.add_business_days(start, 0).ok(), Some(start));
+    if let (Ok(d), Ok(next)) = (
+        cal.add_business_days(start, days),
+        cal.add_business_days(start, days + 1),
+    ) {
+        assert!(
+            d >= start && next > start && next >= d,
+            "{start} + {days}bd: {d}, {next}"
+        );
+    }
     let Ok(due) = cal.add(start, TimeDelta::minutes(minutes)) else {
         return;
     };
