@@ -99,9 +99,12 @@ impl Assessment {
         Assessment::default()
     }
 
-    /// Adds categories to message `message` (its index in the ticket's history).
-    /// Categories given for a message the ticket does not have are ignored by
-    /// [`Policy::evaluate`](crate::Policy::evaluate).
+    /// Adds categories to message `message` (its index in the ticket's history,
+    /// from 0, events included).
+    /// Only a buyer message's categories count: categories given for a message the
+    /// ticket does not have, or for an agent's reply, an auto-reply or an event,
+    /// are ignored by [`Policy::evaluate`](crate::Policy::evaluate) and
+    /// [`RuleSet::tier_of`](crate::sla::RuleSet::tier_of).
     #[must_use]
     pub fn with_categories(
         mut self,
