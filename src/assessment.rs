@@ -85,8 +85,14 @@ impl Match {
 /// assert_eq!(report.due_at, Some(at + TimeDelta::minutes(60)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Its serde form is `{"categories", "message_categories": {"0": [...]},
+/// "matches"}`. `categories` is derived from `message_categories`: when read,
+/// a category in `categories` that no message carries, a non-negated match
+/// whose category its message does not carry, or an unknown field is an error
+/// (never an assessment that silently lacks the categories).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "Repr", into = "Repr")]
+#[serde(try_from = "Repr", into = "Repr")]
 pub struct Assessment {
     categories: CategorySet,
     per_message: BTreeMap<usize, CategorySet>,
@@ -99,9 +105,12 @@ impl Assessment {
         Assessment::default()
     }
 
-    /// Adds categories to message `message` (its index in the ticket's history).
-    /// Categories given for a message the ticket does not have are ignored by
-    /// [`Policy::evaluate`](crate::Policy::evaluate).
+    /// Adds categories to message `message` (its index in the ticket's history,
+    /// from 0, events included).
+    /// Only a buyer message's categories count: categories given for a message the
+    /// ticket does not have, or for an agent's reply, an auto-reply or an event,
+    /// are ignored by [`Policy::evaluate`](crate::Policy::evaluate) and
+    /// [`RuleSet::tier_of`](crate::sla::RuleSet::tier_of).
     #[must_use]
     pub fn with_categories(
         mut self,
@@ -158,6 +167,7 @@ impl Assessment {
 /// The serde form: `{"categories", "message_categories": {"0": [...]}, "matches"}`
 /// (`categories` is derived again when read).
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Repr {
     #[serde(default)]
     categories: CategorySet,
@@ -167,14 +177,33 @@ struct Repr {
     matches: Vec<Match>,
 }
 
-impl From<Repr> for Assessment {
-    fn from(r: Repr) -> Assessment {
+impl TryFrom<Repr> for Assessment {
+    type Error = String;
+
+    fn try_from(r: Repr) -> Result<Assessment, String> {
         let mut a = Assessment::new();
         for (i, set) in r.message_categories {
             a.add_categories(i, set.iter());
         }
+        if let Some(c) = r.categories.iter().find(|c| !a.categories.contains(*c)) {
+            return Err(format!(
+                "categories: `{c}` is on no message (`categories` is derived from \
+                 `message_categories`: give each category on its message)"
+            ));
+        }
+        if let Some(m) = r
+            .matches
+            .iter()
+            .find(|m| !m.negated && !a.message_categories(m.message).contains(m.category))
+        {
+            return Err(format!(
+                "matches: a `{}` match on message {} but message_categories gives that \
+                 message no `{}`",
+                m.category, m.message, m.category
+            ));
+        }
         a.matches = r.matches;
-        a
+        Ok(a)
     }
 }
 
@@ -208,4 +237,60 @@ pub(crate) fn assessed(cats: &[&[RiskCategory]]) -> Assessment {
         })
         .collect();
     Assessment::from_matches(matches)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use RiskCategory as C;
+
+    #[test]
+    fn serde_round_trips() {
+        let a = Assessment::new()
+            .with_categories(0, [C::Lost])
+            .with_categories(2, [C::Chargeback]);
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(serde_json::from_str::<Assessment>(&json).unwrap(), a);
+        let classified = assessed(&[&[C::Damaged], &[], &[C::AToZClaim]]);
+        let json = serde_json::to_string(&classified).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Assessment>(&json).unwrap(),
+            classified
+        );
+    }
+
+    /// Categories the engine would not see are an error when read, not an
+    /// assessment that silently carries none.
+    #[test]
+    fn serde_rejects_categories_it_would_drop() {
+        let table: &[(&str, &str)] = &[
+            (
+                r#"{"categories":["chargeback"]}"#,
+                "categories: `chargeback`",
+            ),
+            (
+                r#"{"categories":["chargeback","lost"],"message_categories":{"0":["lost"]}}"#,
+                "categories: `chargeback`",
+            ),
+            (
+                r#"{"message_category":{"0":["chargeback"]}}"#,
+                "unknown field",
+            ),
+            (
+                r#"{"matches":[{"message":0,"field":"body","start":0,"end":1,"category":"lost","term":"x"}]}"#,
+                "matches: a `lost` match on message 0",
+            ),
+        ];
+        for (json, want) in table {
+            let err = serde_json::from_str::<Assessment>(json)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(want), "{json}: {err}");
+        }
+        let ok = r#"{"categories":["lost"],"message_categories":{"1":["lost"]},
+            "matches":[{"message":0,"field":"body","start":0,"end":1,"category":"lost","term":"x","negated":true}]}"#;
+        let a: Assessment = serde_json::from_str(ok).unwrap();
+        assert_eq!(a.message_categories(1), CategorySet::from([C::Lost]));
+        assert_eq!(a.matches().len(), 1);
+    }
 }

@@ -1,4 +1,5 @@
-//! Order context and the A-to-z claim window: when can this buyer file a claim?
+//! The A-to-z claim window: when can this buyer file a claim? (The order facts it
+//! reads are a ticket's [`OrderContext`].)
 //!
 //! Amazon.com help page 200783670 ("About A-to-z Guarantee") says a buyer may request
 //! an A-to-z Guarantee refund when:

@@ -21,8 +21,9 @@ pub struct Evaluation {
     pub report: SlaReport,
 }
 
-/// A [`Classifier`] and a [`Policy`] working together: the classifier uses the
-/// policy's rules, so both speak of the same tiers. Cheap to clone, `Send + Sync`.
+/// A [`Classifier`] and a [`Policy`] working together: the classifier reads the
+/// buyers' words into an [`Assessment`], and the policy's rules alone decide the
+/// tier ([`Policy::evaluate`]). Cheap to clone, `Send + Sync`.
 ///
 /// ```
 /// use chrono::{TimeDelta, TimeZone, Utc};

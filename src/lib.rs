@@ -11,7 +11,10 @@
 //! deadlines on business calendars, orders the work queue by risk and tracks the ODR.
 //!
 //! The core is pure: no I/O, no global state and no clock reads. Callers pass `now`.
-//! Every public type is `Send + Sync` and cheap to clone.
+//! Every public type is `Send + Sync`; the types built once and shared
+//! ([`Engine`], [`Classifier`], [`Policy`], [`Calendar`]) are cheap to clone (an
+//! `Arc` inside), while collections such as [`TriageQueue`] and [`OdrTracker`]
+//! clone their contents.
 //!
 //! The headline types are at the root; the rest lives in modules that follow the
 //! pipeline:

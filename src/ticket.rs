@@ -1,4 +1,5 @@
-//! Tickets, channels, marketplaces and the messages and events of a ticket's history.
+//! Tickets, channels (with their [`Marketplace`]), order facts
+//! and the messages and events of a ticket's history.
 
 use std::fmt;
 use std::str::FromStr;

@@ -350,19 +350,26 @@ impl RuleSet {
     }
 
     /// The tier a ticket's words and events give, with no time and no order facts:
-    /// the channel, the categories that count in `assessment` and the ticket's
-    /// system events (claims, chargebacks, ...), with a short reason naming the
-    /// rule and its first piece of evidence.
+    /// the channel, the categories that count in `assessment` for the ticket's
+    /// buyer messages and the ticket's system events (claims, chargebacks, ...),
+    /// with a short reason naming the rule and its first piece of evidence.
+    /// Categories given for a message the ticket does not have, or for one that is
+    /// not a buyer message, are ignored, as [`Policy::evaluate`](crate::Policy::evaluate)
+    /// ignores them.
     ///
     /// [`Policy::evaluate`](crate::Policy::evaluate) decides tiers with the same
     /// rules but over time (a tier only rises) and with order facts (the A-to-z
     /// claim window): its [`SlaReport::tier`](crate::SlaReport::tier) is the one
     /// to act on. This is for reading a text alone (e.g. the `classify` example).
     pub fn tier_of(&self, ticket: &Ticket, assessment: &Assessment) -> Tiering {
-        let mut facts = Facts::new(&ticket.channel).with_categories(assessment.categories());
-        for m in &ticket.messages {
-            if m.author() == Author::System {
-                facts = facts.with_event(m.kind);
+        let mut facts = Facts::new(&ticket.channel);
+        for (index, m) in ticket.messages.iter().enumerate() {
+            match m.author() {
+                Author::Buyer => {
+                    facts = facts.with_categories(assessment.message_categories(index));
+                }
+                Author::System => facts = facts.with_event(m.kind),
+                Author::Agent | Author::AutoReply => {}
             }
         }
         let (tier, rule) = self.tier(&facts);
@@ -402,9 +409,16 @@ fn reason(
         let _ = write!(s, ": {kind} event");
         return s;
     }
+    // Evidence only from the buyer messages whose categories counted.
     let evidence = matches
         .iter()
         .filter(|m| !m.negated)
+        .filter(|m| {
+            ticket
+                .messages
+                .get(m.message)
+                .is_some_and(|msg| msg.author() == Author::Buyer)
+        })
         .find(|m| rule.categories.is_empty() || rule.categories.contains(m.category));
     match evidence {
         Some(m) if !rule.categories.is_empty() => {
@@ -588,6 +602,41 @@ mod tests {
         assert!(rule.matches(&Facts::new(&Channel::amazon(Marketplace::Jp))));
         assert!(!rule.matches(&Facts::new(&Channel::amazon(Marketplace::De))));
         assert!(!rule.matches(&Facts::new(&Channel::Amazon { marketplace: None })));
+    }
+
+    /// `tier_of` counts the categories `Policy::evaluate` counts: those of the
+    /// ticket's buyer messages, not of a message index the ticket does not have
+    /// or of an agent's reply.
+    #[test]
+    fn tier_of_counts_only_buyer_messages_like_evaluate() {
+        use crate::ticket::Message;
+        use crate::Policy;
+        use chrono::TimeZone;
+        let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+        let ticket = Ticket::new("t", Channel::amazon(Marketplace::Us))
+            .with_message(Message::buyer(at, "hello"))
+            .with_message(Message::agent(at + TimeDelta::minutes(1), "hi"));
+        let policy = Policy::default();
+        let table: &[(&str, usize, RiskTier)] = &[
+            ("buyer message", 0, RiskTier::OdrCritical),
+            ("agent reply", 1, RiskTier::Compliance),
+            ("no such message", 2, RiskTier::Compliance),
+            ("far beyond", usize::MAX, RiskTier::Compliance),
+        ];
+        for &(name, message, want) in table {
+            let a = Assessment::new().with_categories(message, [C::Chargeback]);
+            let tiering = policy.rules().tier_of(&ticket, &a);
+            assert_eq!(tiering.tier, want, "{name}");
+            let report = policy.evaluate(&ticket, &a, at).unwrap();
+            assert_eq!(report.tier, want, "{name}: evaluate");
+            if want == RiskTier::Compliance {
+                assert!(
+                    tiering.reason.ends_with("no risk words found"),
+                    "{name}: {}",
+                    tiering.reason
+                );
+            }
+        }
     }
 
     #[test]
