@@ -99,6 +99,9 @@ pub enum NoWindow {
     /// The buyer has not written yet (the wait before a claim starts at the
     /// buyer's first contact).
     NoBuyerMessage,
+    /// The [`ClaimRules`] are not usable ([`ClaimRules::is_valid`]): a count out of
+    /// range, or claims that would close before they open.
+    InvalidRules,
 }
 
 impl fmt::Display for NoWindow {
@@ -116,6 +119,7 @@ impl fmt::Display for NoWindow {
             NoWindow::NotAmazon => "not an Amazon ticket",
             NoWindow::NoOrderFacts => "no order facts are known",
             NoWindow::NoBuyerMessage => "the buyer has not written yet",
+            NoWindow::InvalidRules => "the claim rules are not valid (see ClaimRules::is_valid)",
         })
     }
 }
@@ -144,6 +148,25 @@ pub struct ClaimRules {
     /// [`days_after_max_delivery`]: ClaimRules::days_after_max_delivery
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_after_order_date: Option<u32>,
+}
+
+impl ClaimRules {
+    /// The largest number of days a rule may give (24 times as many hours for
+    /// `contact_wait_hours`), as a policy checks at load.
+    pub const MAX_DAYS: u32 = 365;
+
+    /// Whether the rules are usable: every count within [`ClaimRules::MAX_DAYS`]
+    /// (`contact_wait_hours` within 24 times as many) and claims closing after
+    /// they open. A [`Policy`](crate::Policy) refuses other rules at load, naming
+    /// the field; [`ClaimRules::window`] answers [`NoWindow::InvalidRules`].
+    pub fn is_valid(&self) -> bool {
+        let days_ok = |d: u32| d <= ClaimRules::MAX_DAYS;
+        days_ok(self.days_after_max_delivery)
+            && days_ok(self.claim_limit_days)
+            && self.contact_wait_hours <= ClaimRules::MAX_DAYS * 24
+            && self.days_after_order_date.is_none_or(days_ok)
+            && self.days_after_max_delivery < self.claim_limit_days
+    }
 }
 
 impl Default for ClaimRules {
@@ -389,6 +412,9 @@ impl ClaimRules {
         categories: CategorySet,
         at: DateTime<Utc>,
     ) -> Result<ClaimWindow, NoWindow> {
+        if !self.is_valid() {
+            return Err(NoWindow::InvalidRules);
+        }
         if !ticket.channel.is_amazon() {
             return Err(NoWindow::NotAmazon);
         }
@@ -714,6 +740,56 @@ mod tests {
             .map(|w| (w.condition, w.opens_at));
             assert_eq!(got, want, "{name}");
         }
+    }
+
+    #[test]
+    fn invalid_rules_give_no_window_rather_than_a_wrong_one() {
+        let ok = ClaimRules::default();
+        let cases = [
+            (
+                "inverted",
+                ClaimRules {
+                    claim_limit_days: 2,
+                    ..ok
+                },
+            ),
+            (
+                "empty",
+                ClaimRules {
+                    claim_limit_days: 3,
+                    ..ok
+                },
+            ),
+            (
+                "huge wait",
+                ClaimRules {
+                    contact_wait_hours: u32::MAX,
+                    ..ok
+                },
+            ),
+            (
+                "huge days",
+                ClaimRules {
+                    days_after_max_delivery: u32::MAX,
+                    ..ok
+                },
+            ),
+            ("huge order days", ok.with_days_after_order_date(366)),
+        ];
+        for (name, rules) in cases {
+            assert!(!rules.is_valid(), "{name}");
+            let got = window(
+                merchant(),
+                Some(Marketplace::Us),
+                rules,
+                [C::Lost].into(),
+                utc(11, 4, 0, 0),
+                utc(11, 20, 0, 0),
+            );
+            assert_eq!(got, Err(NoWindow::InvalidRules), "{name}");
+        }
+        assert!(ok.is_valid());
+        assert!(ok.with_days_after_order_date(30).is_valid());
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub struct QueueItem {
 impl QueueItem {
     /// An item for a ticket whose SLA was computed elsewhere (e.g. by your own
     /// help desk); [`TriageQueue::upsert`] builds one from an [`SlaReport`].
+    ///
+    /// Give a waiting item its [`due_at`](QueueItem::due_at): within its tier, an
+    /// item without a due time sorts after every item with one (and, with
+    /// [`QueueOrder::EarliestDeadline`], after all of them).
     pub fn new(id: impl Into<Arc<str>>, tier: RiskTier, status: SlaStatus) -> QueueItem {
         QueueItem {
             id: id.into(),

@@ -527,7 +527,7 @@ impl Policy {
     /// Reads a policy from TOML text.
     ///
     /// # Errors
-    /// [`PolicyError::Syntax`] for malformed TOML (with line and field), otherwise
+    /// [`PolicyError::Syntax`] for malformed TOML (with line and column), otherwise
     /// the validation errors of [`Policy::try_from`].
     #[cfg(feature = "toml")]
     pub fn from_toml_str(text: &str) -> Result<Policy, PolicyError> {
@@ -727,7 +727,7 @@ const DEFAULT_AT_RISK: f64 = 0.25;
 
 /// The largest number of days a policy may give (claim-window days; 24 times as
 /// many contact-wait hours).
-const MAX_DAYS: u32 = 365;
+const MAX_DAYS: u32 = ClaimRules::MAX_DAYS;
 
 impl Default for Policy {
     fn default() -> Self {
