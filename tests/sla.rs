@@ -331,3 +331,50 @@ fn resolution_in_business_days() {
     let back = Policy::from_toml_str(&text).expect("loads");
     assert_eq!(back.to_spec(), policy.to_spec());
 }
+
+/// A business-day deadline can lie at an opening after a closed gap (Saturday
+/// 13:00 here, the day opening later than the message's time of day). A pause
+/// that starts in the gap, with no open time left before the deadline, moves
+/// nothing: the ticket does not flip from breached back to at risk as `now`
+/// grows (found by the `sla` fuzz target).
+#[test]
+fn a_pause_with_no_open_time_left_moves_no_business_day_deadline() {
+    let cal = calendar("berlin", "Europe/Berlin", &WEEKDAYS, &["09:00-17:00"])
+        .with_hours(Weekday::Sat, ["13:00-15:00"]);
+    let spec = odr_guard::PolicySpec::default()
+        .tier(
+            RiskTier::Loyalty,
+            odr_guard::sla::TierSpec::new("4h")
+                .resolution("3bd")
+                .calendar("berlin"),
+        )
+        .calendar(cal);
+    let policy = Policy::try_from(spec).expect("valid policy");
+    // Wednesday 2026-11-04 10:00 local (09:00 UTC): Thu, Fri, Sat -> Saturday,
+    // which opens at 13:00 local (12:00 UTC).
+    let at = utc(2026, 11, 4, 9, 0);
+    let t = ticket(
+        Channel::Shopify,
+        vec![
+            Message::buyer(at, "I want a refund"),
+            Message::agent(at + TimeDelta::minutes(30), "Looking into it."),
+            // Friday 18:00 local, after Friday's close.
+            Message::new(MessageKind::Pause, utc(2026, 11, 6, 17, 0), ""),
+        ],
+    );
+    let due = utc(2026, 11, 7, 12, 0);
+    let mut last = None;
+    for now in [
+        utc(2026, 11, 7, 13, 0),
+        utc(2026, 11, 7, 13, 30),
+        utc(2026, 11, 9, 9, 0),
+    ] {
+        let r = evaluate(&policy, &t, now);
+        assert!(r.paused);
+        assert_eq!(r.due_at, Some(due), "at {now}");
+        assert_eq!(r.status, SlaStatus::Breached, "at {now}");
+        if let Some(before) = last.replace(r.breach) {
+            assert!(r.breach >= before);
+        }
+    }
+}

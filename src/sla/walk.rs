@@ -679,8 +679,21 @@ fn apply_pause(
         if start >= o.ob.due_at || until <= start {
             continue;
         }
-        o.ob.paused += business_between(o.calendar, start, until)?;
-        let due = o.calendar.add(o.ob.opened_at, o.ob.target + o.ob.paused)?;
+        // A pause pushes the deadline back by the open time it covers, and only
+        // while open time is left before the deadline: a business-day deadline can
+        // lie at an opening after a closed gap, with none left in the gap.
+        if business_between(o.calendar, start, o.ob.due_at)? <= TimeDelta::zero() {
+            continue;
+        }
+        let paused = business_between(o.calendar, start, until)?;
+        if paused <= TimeDelta::zero() {
+            continue;
+        }
+        o.ob.paused += paused;
+        let due = o
+            .calendar
+            .add(o.ob.opened_at, o.ob.target + o.ob.paused)?
+            .max(o.ob.due_at);
         o.ob.due_at = o.cap.map_or(due, |cap| due.min(cap));
     }
     Ok(())
